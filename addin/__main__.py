@@ -1,0 +1,7 @@
+"""Run rolefit as ``python -m addin``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
