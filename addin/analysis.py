@@ -177,17 +177,22 @@ def _reporting_lines(executives: Sequence[Executive], profiles: Profiles,
 
 def _raci(plan: Plan, lang: str) -> list[Finding]:
     found: list[Finding] = []
+    # the duties read from an activity's cell, so the finding links to its rows
+    rows_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, duty in enumerate(plan.duties):
+        rows_of[(duty.sheet, duty.cell)].append(i)
     for act in plan.raci:
+        rows = tuple(rows_of.get((act.sheet, act.cell), ()))
         if not act.accountable:
             params = {"activity": act.activity}
             found.append(Finding("raci_no_accountable", None, act.responsible, (act.activity,),
-                                 say(lang, "message.raci_no_accountable", **params),
-                                 params=params))
+                                 say(lang, "message.raci_no_accountable", **params), rows,
+                                 params))
         elif len(act.accountable) > 1:
             params = {"activity": act.activity, "count": str(len(act.accountable)),
                       "executives": _names(act.accountable)}
             found.append(Finding("raci_multiple_accountable", None, act.accountable,
                                  (act.activity,),
                                  say(lang, "message.raci_multiple_accountable", **params),
-                                 params=params))
+                                 rows, params))
     return found

@@ -39,20 +39,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     from . import api
     from .report_json import report_to_json
     from .summary import summary_lines
-    from .xlsx_writer import write_report
 
     plan = Path(args.plan)
-    out = Path(args.output) if args.output else default_report_path(plan)
-    if out.resolve() == plan.resolve():
-        raise RolefitError(f"{out}: the report would overwrite the plan; choose another -o name")
-    report = api.check_file(plan, sheet=args.sheet, lang=args.lang)
-    plan_link = os.path.relpath(plan.resolve(), out.resolve().parent)
-    write_report(api.report_book(report, plan_file=plan_link), out)
+    for extra in (args.json, getattr(args, "html", None), getattr(args, "into", None)):
+        if extra and extra != "-" and api.same_file(Path(extra), plan):
+            raise RolefitError(f"{extra}: this output would overwrite the plan; choose "
+                               f"another name")
+    if getattr(args, "into", None):
+        if args.output:
+            raise RolefitError("give either -o (a separate report) or --into (a copy of the "
+                               "plan with the report inside), not both")
+        out = Path(args.into)
+        report = api.check_into_copy(plan, out, sheet=args.sheet, lang=args.lang)
+    else:
+        out = Path(args.output) if args.output else default_report_path(plan)
+        report = api.check_to_workbook(plan, out, sheet=args.sheet, lang=args.lang)
+    if getattr(args, "html", None):
+        _write_html(api, report, plan, Path(args.html))
     if args.json:
         _write_json(report_to_json(report), args.json)
     if args.json != "-":
         _print_summary(summary_lines(report), out, sys.stdout)
     return 0
+
+
+def _write_html(api: Any, report: Any, plan: Path, target: Path) -> None:
+    from datetime import date
+
+    from .html_report import write_html  # jinja2 is loaded only for --html
+
+    plan_link = os.path.relpath(plan.resolve(), target.resolve().parent)
+    today = date.today()
+    write_html(api.report_book(report, checked_on=today, plan_file=plan_link), target,
+               generated_on=today.isoformat())
 
 
 def _print_summary(lines: Sequence[str], out: Path, stream: TextIO) -> None:
@@ -105,6 +124,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import run
+
+    return run(Path(args.labels), sys.stdout, worst=args.worst)
+
+
 def cmd_profiles(args: argparse.Namespace) -> int:
     from .profiles import load_profiles
 
@@ -122,6 +147,50 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import DEFAULT_PATTERNS, run_batch
+
+    if args.jobs is not None and args.jobs < 1:
+        raise RolefitError("--jobs must be 1 or more")
+    result = run_batch(Path(args.folder), outdir=Path(args.output) if args.output else None,
+                       jobs=args.jobs, patterns=args.pattern or DEFAULT_PATTERNS,
+                       json_target=args.json, force=args.force)
+    out = sys.stderr if args.json == "-" else sys.stdout
+    print(f"{result.total} plans: {result.checked} checked, {result.up_to_date} unchanged "
+          f"since the last run, {len(result.failures)} failed", file=out)
+    for failure in result.failures:
+        print(f"rolefit: failed: {failure.error}", file=sys.stderr)
+    print(f"Reports written to {result.outdir}", file=out)
+    print(f"Portfolio written to {result.portfolio}", file=out)
+    return 1 if result.failures else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .service import serve  # the web stack loads only for this command
+
+    serve(host=args.host, port=args.port, certfile=args.certfile, keyfile=args.keyfile,
+          public_url=args.public_url, workers=args.workers, max_body_mb=args.max_body_mb,
+          time_limit_s=args.time_limit)
+    return 0
+
+
+def cmd_addin_build(args: argparse.Namespace) -> int:
+    from .xlam import Interpreter, build_addin
+
+    interpreter = (Interpreter(windows=args.interpreter, mac=args.interpreter)
+                   if args.interpreter else None)
+    path = build_addin(Path(args.output), interpreter)
+    print(f"Excel add-in written to {path}")
+    return 0
+
+
+def cmd_addin_install(args: argparse.Namespace) -> int:
+    from .xlam import install_addin
+
+    print(install_addin(Path(args.file) if args.file else None))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface: one sub-command per job."""
     from . import __version__
@@ -132,9 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("check", help="check a plan workbook and write its report workbook")
-    p.add_argument("plan", help="the plan workbook (.xlsx, .xlsm)")
+    p.add_argument("plan", help="the plan workbook (.xlsx, .xlsm) or CSV file (.csv)")
     p.add_argument("-o", "--output", help="report workbook to write (default: PLAN.rolefit.xlsx)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON ('-': stdout)")
+    p.add_argument("--html", metavar="FILE",
+                   help="also write the report as one HTML page (charts included), for mail")
+    p.add_argument("--into", metavar="COPY",
+                   help="instead of a separate report, save a copy of the plan with the "
+                        "report sheets added (refused if the copy would lose anything)")
     p.add_argument("--sheet", metavar="NAME", help="read only this sheet of the plan")
     p.add_argument("--lang", choices=("en", "vi", "bn"),
                    help="report language (default: the plan's main language)")
@@ -149,8 +223,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a UTF-8 text file with one duty per line ('-': stdin)")
     p.set_defaults(func=cmd_classify)
 
+    p = sub.add_parser("evaluate", help="measure the duty matcher on labelled lines (CSV: "
+                       "id,lang,duty,role,responsibility,accept)")
+    p.add_argument("labels", help="the labelled CSV file")
+    p.add_argument("--worst", type=int, default=15, metavar="N",
+                   help="how many misses to list (default: 15)")
+    p.set_defaults(func=cmd_evaluate)
+
     p = sub.add_parser("profiles", help="list the CTO and CIO profiles with their sources")
     p.set_defaults(func=cmd_profiles)
+
+    p = sub.add_parser("batch", help="check every plan in a folder tree; write a portfolio")
+    p.add_argument("folder", help="folder of plans (.xlsx, .xlsm, .csv), searched recursively")
+    p.add_argument("-o", "--output", metavar="OUTDIR",
+                   help="folder for the reports and rolefit-portfolio.xlsx "
+                        "(default: FOLDER/rolefit-reports)")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="plans checked at once (default: the number of processor cores)")
+    p.add_argument("--pattern", action="append", metavar="GLOB",
+                   help="which files are plans, e.g. '*.xlsx' or 'plans-2027/*.xlsx'; "
+                        "repeat for several (default: *.xlsx, *.xlsm, *.csv)")
+    p.add_argument("--json", metavar="FILE",
+                   help="also write one JSON line per plan ('-': stdout)")
+    p.add_argument("--force", action="store_true",
+                   help="check every plan again, even those unchanged since the last run")
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("serve", help="run the service behind the Excel add-in (web, Mac, Windows)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--certfile", metavar="FILE", help="TLS certificate (PEM) for HTTPS")
+    p.add_argument("--keyfile", metavar="FILE", help="TLS private key (PEM) for HTTPS")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the HTTPS address users reach, e.g. behind a reverse proxy "
+                        "(default: from --host and --port)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (default: 1)")
+    p.add_argument("--max-body-mb", type=float, default=8, metavar="MB",
+                   help="largest workbook accepted, in MB of JSON (default: 8)")
+    p.add_argument("--time-limit", type=float, default=60, metavar="SECONDS",
+                   help="longest one check may take (default: 60)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("addin", help="the desktop Excel add-in (ribbon tab 'Org Design')")
+    addin_sub = p.add_subparsers(dest="addin_command", required=True, parser_class=_Parser)
+    p = addin_sub.add_parser("build", help="write the add-in file addin.excel_ribbon.xlam")
+    p.add_argument("-o", "--output", default=".", metavar="DIR",
+                   help="folder to write into (default: here)")
+    p.add_argument("--interpreter", metavar="PYTHON",
+                   help="the Python that Excel runs (default: this one, on Windows and macOS)")
+    p.set_defaults(func=cmd_addin_build)
+    p = addin_sub.add_parser("install", help="build the add-in and install it into Excel "
+                             "(Windows or macOS)")
+    p.add_argument("--file", metavar="XLAM", help="install this add-in file instead of a "
+                   "freshly built one")
+    p.set_defaults(func=cmd_addin_install)
     return parser
 
 

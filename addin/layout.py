@@ -1,95 +1,74 @@
-"""From sheet values to a plan: find the table on each sheet and read its duties.
+"""From sheet values to a plan: find how each sheet is laid out and read its duties.
 
 Pure: works on :class:`~addin.model.WorkbookData`, whichever program produced it
 (openpyxl, a CSV file, Office.js or xlwings), so every way in reads plans the same way.
+
+Layouts, tried in this order on each sheet (or on each Excel table of it):
+
+* ``raci``: a RACI matrix (see :mod:`addin.layout_raci`);
+* ``long``: one duty per row with an executive (or title) column; the executive of a
+  group is merged over its rows or written on its first row only;
+* ``per_executive``: the sheet belongs to one executive, named by a "Name:/Title:" block
+  or a title line at the top, or by the sheet's own name; the duties are listed below.
+
+A cell holding several duties (bullets, numbers, line breaks, semicolons) gives one
+duty per item, each read from that cell. Anything that looks like plan content but is
+not read as a duty is listed with the reason, so no duty disappears unnoticed.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .layout_cells import (
+    HEADER_SEARCH_ROWS,
+    Grid,
+    Roster,
+    SheetOutcome,
+    Skipped,
+    cell_ref,
+    cell_text,
+    column_letter,
+    describe_skipped,
+    first_header,
+    is_header,
+    is_note,
+    join_notes,
+    split_duties,
+    split_person,
+)
+from .layout_raci import find_raci, parse_raci, read_raci
 from .model import (
-    CellValue,
     Duty,
-    Executive,
     Plan,
     Profiles,
+    RaciActivity,
     RolefitError,
     SheetData,
     SheetRead,
     WorkbookData,
 )
 from .profiles import recognise_role
-from .text import fold
 
-HEADER_SEARCH_ROWS = 20
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "Columns",
+    "PlanRead",
+    "Skipped",
+    "cell_ref",
+    "cell_text",
+    "column_letter",
+    "find_long_header",
+    "parse_raci",
+    "read_plan",
+    "read_plan_detail",
+    "read_sheet",
+    "split_duties",
+]
 
-# Header words, folded (lower case, no diacritics). A header cell names a column when its
-# folded text equals one of these or starts with one followed by a space or punctuation.
-EXECUTIVE_HEADERS = (
-    "executive", "executives", "leader", "owner", "name", "person", "holder", "assignee",
-    "exec", "executive name", "full name", "who",
-    "ho ten", "ho va ten", "ten", "lanh dao", "nguoi phu trach", "nguoi thuc hien",
-    "nguoi chiu trach nhiem", "can bo",
-    "নাম", "নির্বাহী", "কর্মকর্তা", "দায়িত্বপ্রাপ্ত",
-)
-TITLE_HEADERS = (
-    "title", "job title", "position", "role", "designation",
-    "chuc danh", "chuc vu", "vi tri",
-    "পদবী", "পদবি", "পদ", "ভূমিকা",
-)
-REPORTS_TO_HEADERS = (
-    "reports to", "reporting to", "report to", "manager", "line manager", "reports",
-    "bao cao cho", "bao cao len", "cap tren", "cap tren truc tiep", "quan ly truc tiep",
-    "রিপোর্ট করেন", "রিপোর্ট", "ঊর্ধ্বতন", "উর্ধ্বতন",
-)
-DUTY_HEADERS = (
-    "duty", "duties", "responsibility", "responsibilities", "task", "tasks", "activity",
-    "activities", "accountability", "accountabilities", "deliverable", "deliverables",
-    "nhiem vu", "trach nhiem", "cong viec", "nhiem vu chinh", "dau viec",
-    "দায়িত্ব", "দায়িত্বসমূহ", "কাজ", "কর্তব্য",
-)
-NOTE_PREFIXES = ("note", "notes", "ghi chu", "luu y", "নোট", "টীকা", "দ্রষ্টব্য", "*", "source")
-
-_PUNCT = re.compile(r"[\s:：/()\[\]._#-]+")
-
-
-def _header_key(value: CellValue) -> str:
-    if not isinstance(value, str):
-        return ""
-    return _PUNCT.sub(" ", fold(value)).strip()
-
-
-def _is_header(value: CellValue, words: Sequence[str]) -> bool:
-    key = _header_key(value)
-    return bool(key) and any(key == w or key.startswith(w + " ") for w in words)
-
-
-def column_letter(col: int) -> str:
-    """Excel's letters for a 1-based column number (1 -> A, 28 -> AB)."""
-    letters = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(sheet: SheetData, row_index: int, col_index: int) -> str:
-    """The A1 reference of ``sheet.rows[row_index][col_index]`` in the real sheet."""
-    return f"{column_letter(sheet.origin[1] + col_index)}{sheet.origin[0] + row_index}"
-
-
-def cell_text(value: CellValue) -> str:
-    """A cell's value as trimmed text (numbers and dates as they would read)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+_EXECUTIVE_WORDS = "Executive, Name, Owner, Title, Role, Họ tên, Chức danh, নাম, পদবী"
+_DUTY_WORDS = "Duty, Responsibility, Task, Activity, Nhiệm vụ, Trách nhiệm, দায়িত্ব, কাজ"
 
 
 @dataclass(frozen=True)
@@ -103,137 +82,367 @@ class Columns:
     duty: int
 
 
+def _header_columns(row: Sequence[object], duty: int) -> tuple[int | None, int | None,
+                                                                 int | None]:
+    values = tuple(v if isinstance(v, str) else None for v in row)
+    reports_to = first_header(values, "reports_to", skip={duty})
+    executive = first_header(values, "executive", skip={duty, reports_to})
+    title = first_header(values, "title", skip={duty, reports_to, executive})
+    return executive, title, reports_to
+
+
 def find_long_header(sheet: SheetData) -> Columns | None:
     """The header row of a long list (one duty per row), if the sheet has one."""
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        duty = _first(row, DUTY_HEADERS)
+        duty = first_header(row, "duty")
         if duty is None:
             continue
-        executive = _first(row, EXECUTIVE_HEADERS, skip={duty})
-        title = _first(row, TITLE_HEADERS, skip={duty, executive})
-        reports_to = _first(row, REPORTS_TO_HEADERS, skip={duty, executive, title})
+        executive, title, reports_to = _header_columns(row, duty)
         if executive is None and title is None:
             continue
         return Columns(r, executive, title, reports_to, duty)
     return None
 
 
-def _first(row: Sequence[CellValue], words: Sequence[str], skip: Iterable[int | None] = ()) -> (
-    int | None
-):
-    taken = set(skip)
-    for c, value in enumerate(row):
-        if c not in taken and _is_header(value, words):
-            return c
-    return None
+def _first_duty_header(grid: Grid, start: int = 0) -> tuple[int, int] | None:
+    """The first row naming a duty column; a lone title such as "Duties" above a real
+    header row ("No. | Responsibility | KPI") gives way to that row."""
+    found: list[tuple[int, int]] = []
+    for r in range(start, min(grid.height, start + HEADER_SEARCH_ROWS)):
+        c = first_header(grid.rows[r], "duty")
+        if c is not None:
+            found.append((r, c))
+    if not found:
+        return None
+    first = found[0]
+    lone = sum(1 for t in grid.row_texts(first[0]) if t) == 1
+    later = [h for h in found[1:] if h[0] - first[0] <= 5
+             and sum(1 for t in grid.row_texts(h[0]) if t) > 1]
+    return later[0] if lone and later else first
 
 
-def _get(row: Sequence[CellValue], col: int | None) -> str:
-    if col is None or col >= len(row):
-        return ""
-    return cell_text(row[col])
+# ---------------------------------------------------------------- long list
 
 
-def _is_note(text: str) -> bool:
-    key = _header_key(text)
-    return any(key == p or key.startswith(p + " ") for p in NOTE_PREFIXES) or text.startswith("*")
-
-
-class _Roster:
-    """Executives in the order they first appear, merging what each row says about them."""
-
-    def __init__(self, profiles: Profiles) -> None:
-        self._profiles = profiles
-        self._by_key: dict[str, Executive] = {}
-
-    def add(self, name: str, title: str, reports_to: str) -> str:
-        key = name or title
-        old = self._by_key.get(key)
-        if old is not None:
-            title = old.title or title
-            reports_to = old.reports_to or reports_to
-        role = recognise_role(title, self._profiles) if title else None
-        if role is None and name:
-            role = recognise_role(name, self._profiles)
-        self._by_key[key] = Executive(name=name, title=title, role=role, reports_to=reports_to)
-        return key
-
-    def executives(self) -> tuple[Executive, ...]:
-        return tuple(self._by_key.values())
-
-
-def read_long(sheet: SheetData, cols: Columns, roster: _Roster) -> tuple[list[Duty], SheetRead]:
-    """Duties of a long list: one per row, the executive inherited down a group."""
+def read_long(grid: Grid, cols: Columns, roster: Roster, sheet_name: str) -> SheetOutcome:
+    """Duties of a long list: one row (or one item of a cell) each, the executive
+    inherited down a group until a blank row or the next name."""
     duties: list[Duty] = []
-    skipped: list[str] = []
+    skipped: list[Skipped] = []
     people: set[str] = set()
     current: tuple[str, str, str] | None = None
-    for r in range(cols.header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        name, title = _get(row, cols.executive), _get(row, cols.title)
-        reports_to, text = _get(row, cols.reports_to), _get(row, cols.duty)
-        if not any(cell_text(v) for v in row):
+    for r in range(cols.header_row + 1, grid.height):
+        if grid.is_blank_row(r) and not _in_merged_group(grid, r, cols):
             current = None  # a blank row ends a group: notes below it are not duties
             continue
+        name, title = _person_cell(grid, r, cols.executive, cols), _person_cell(
+            grid, r, cols.title, cols)
+        reports_to = _person_cell(grid, r, cols.reports_to, cols)
+        text = grid.text(r, cols.duty)
+        if current is None and is_note(name or title):
+            name = title = ""  # "Note: ..." written across the table's columns
         if name or title:
             current = (name, title, reports_to)
         if not text:
             continue
+        cell = grid.ref(r, cols.duty)
         if current is None:
-            if not _is_note(text):
-                skipped.append(cell_ref(sheet, r, cols.duty))
+            reason = "note under the table" if is_note(text) else "no executive on this row"
+            skipped.append(Skipped(cell, text, reason))
+            continue
+        items = split_duties(text)
+        if not items:
+            skipped.append(Skipped(cell, text, "no words"))
             continue
         key = roster.add(*current)
         people.add(key)
-        duties.append(Duty(executive=key, text=text, sheet=sheet.name,
-                           cell=cell_ref(sheet, r, cols.duty)))
-    note = ""
-    if skipped:
-        note = f"no executive for {', '.join(skipped)}: not read as duties"
-    read = SheetRead(sheet.name, "long", executives=len(people), duties=len(duties), note=note)
-    return duties, read
+        duties.extend(Duty(executive=key, text=t, sheet=sheet_name, cell=cell) for t in items)
+    who = [f"{w} {grid.letter(c)}" for w, c in (("executive", cols.executive),
+                                                  ("title", cols.title)) if c is not None]
+    how = (f"header row {grid.sheet_row(cols.header_row)} ({', '.join(who)}, "
+           f"duty {grid.letter(cols.duty)})")
+    read = SheetRead(sheet_name, "long", executives=len(people), duties=len(duties),
+                     note=join_notes(how, describe_skipped(skipped)))
+    return SheetOutcome(read, tuple(duties), (), tuple(skipped))
 
 
-def read_plan(workbook: WorkbookData, profiles: Profiles, sheet: str | None = None) -> Plan:
-    """Read every plan sheet of ``workbook`` (or just ``sheet``) into one :class:`Plan`."""
+def _person_cell(grid: Grid, r: int, col: int | None, cols: Columns) -> str:
+    """An executive/title cell, or the text of the merged range over it.
+
+    A range merged across the duty column is a section heading, not a person.
+    """
+    if col is None:
+        return ""
+    box = grid.merge_of(r, col)
+    if box is not None:
+        if box[1] <= cols.duty <= box[3]:
+            return ""
+        return grid.text(box[0], box[1])
+    return grid.text(r, col)
+
+
+def _in_merged_group(grid: Grid, r: int, cols: Columns) -> bool:
+    """Whether a blank row still lies inside an executive's merged cell."""
+    for col in (cols.executive, cols.title):
+        if col is not None:
+            box = grid.merge_of(r, col)
+            if box is not None and box[0] < r and not box[1] <= cols.duty <= box[3]:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- one sheet per executive
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str
+    title: str
+    reports_to: str
+    body: int  # first row after the name/title block
+    how: str
+
+
+def _label_value(grid: Grid, r: int) -> tuple[str, str] | None:
+    """A "Name: An" line (one cell, or a label cell and a value cell) as (kind, value)."""
+    texts = [t for t in grid.row_texts(r) if t]
+    if len(texts) == 1 and ":" in texts[0]:
+        label, value = (p.strip() for p in texts[0].split(":", 1))
+    elif len(texts) == 2:
+        label, value = texts[0].rstrip(":："), texts[1]
+    else:
+        return None
+    if not value or any(is_header(value, k) for k in ("executive", "title", "duty")):
+        return None
+    for kind in ("reports_to", "executive", "title"):
+        if is_header(label, kind) and len(label.split()) <= 4:
+            return kind, value
+    return None
+
+
+def find_owner(grid: Grid, sheet_name: str, profiles: Profiles) -> _Owner | None:
+    """Who a per-executive sheet belongs to: a name/title block or title line at the top,
+    else the sheet's name when it names a role."""
+    found: dict[str, str] = {}
+    body = 0
+    line_title = ""
+    for r in range(min(grid.height, 10)):
+        if grid.is_blank_row(r):
+            continue
+        pair = _label_value(grid, r)
+        if pair is not None:
+            found.setdefault(pair[0], pair[1])
+            body = r + 1
+            continue
+        texts = [t for t in grid.row_texts(r) if t]
+        if (len(texts) == 1 and not found and not line_title
+                and recognise_role(texts[0], profiles) and not is_header(texts[0], "duty")):
+            line_title = texts[0]
+            body = r + 1
+            continue
+        break
+    if "executive" in found or "title" in found:
+        name, title = found.get("executive", ""), found.get("title", "")
+        if not title and name:
+            name, title = split_person(name, profiles) if recognise_role(name, profiles) else (
+                name, "")
+        rows = f"rows {grid.sheet_row(0)}-{grid.sheet_row(body - 1)}"
+        return _Owner(name, title, found.get("reports_to", ""), body,
+                      f"executive from the name block at the top ({rows})")
+    if line_title:
+        name, title = split_person(line_title, profiles)
+        return _Owner(name, title, found.get("reports_to", ""), body,
+                      f"executive from the title line '{line_title}'")
+    if recognise_role(sheet_name, profiles):
+        name, title = split_person(sheet_name, profiles)
+        return _Owner(name, title, found.get("reports_to", ""), body,
+                      "executive from the sheet name")
+    return None
+
+
+def _looks_like_register(grid: Grid, start: int) -> bool:
+    """A header with several people columns and no duty column (a stakeholder register)."""
+    for r in range(start, min(grid.height, start + HEADER_SEARCH_ROWS)):
+        row = grid.rows[r]
+        n = sum(1 for v in row if any(is_header(v, k) for k in ("executive", "title",
+                                                                 "reports_to")))
+        if n >= 2:
+            return True
+    return False
+
+
+def read_per_executive(grid: Grid, owner: _Owner, roster: Roster,
+                       sheet_name: str) -> SheetOutcome | None:
+    """Duties listed on an executive's own sheet, under a duty header or just listed."""
+    header = _first_duty_header(grid, owner.body)
+    if header is not None:
+        start, col = header[0] + 1, header[1]
+        how = f"duty column {grid.letter(col)} under header row {grid.sheet_row(header[0])}"
+    else:
+        if _looks_like_register(grid, owner.body):
+            return None
+        start = owner.body
+        listed = _list_column(grid, start)
+        if listed is None:
+            return None
+        col = listed
+        how = f"duties listed in column {grid.letter(col)}"
+    key = owner.name or owner.title
+    duties: list[Duty] = []
+    skipped: list[Skipped] = []
+    after_gap = False
+    seen_duty = False
+    for r in range(start, grid.height):
+        if grid.is_blank_row(r):
+            after_gap = seen_duty
+            continue
+        text = grid.text(r, col)
+        if not text:
+            continue
+        cell = grid.ref(r, col)
+        others = [t for c, t in enumerate(grid.row_texts(r)) if t and c != col]
+        if is_note(text) and (after_gap or not seen_duty):
+            skipped.append(Skipped(cell, text, "note"))
+            continue
+        if text.endswith((":", "：")) and not others and "\n" not in text:
+            skipped.append(Skipped(cell, text, "heading"))
+            continue
+        items = split_duties(text)
+        if not items:
+            skipped.append(Skipped(cell, text, "no words"))
+            continue
+        seen_duty = True
+        duties.extend(Duty(executive=key, text=t, sheet=sheet_name, cell=cell) for t in items)
+    if not duties:
+        return None
+    roster.add(owner.name, owner.title, owner.reports_to)
+    read = SheetRead(sheet_name, "per_executive", executives=1,
+                     duties=len(duties),
+                     note=join_notes(f"{key}: {owner.how}; {how}", describe_skipped(skipped)))
+    return SheetOutcome(read, tuple(duties), (), tuple(skipped))
+
+
+def _list_column(grid: Grid, start: int) -> int | None:
+    """The column holding a bare list: the one with the most cells of words."""
+    counts: dict[int, int] = {}
+    for r in range(start, grid.height):
+        for c, text in enumerate(grid.row_texts(r)):
+            if text and any(ch.isalpha() for ch in text):
+                counts[c] = counts.get(c, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda c: (counts[c], -c))
+
+
+# ---------------------------------------------------------------- a sheet
+
+
+def _read_region(sheet: SheetData, roster: Roster, name: str) -> SheetOutcome:
+    """Read one sheet (or table) by the first layout that fits, or say why none did."""
+    grid = Grid(sheet)
+    if grid.width == 0 or all(grid.is_blank_row(r) for r in range(grid.height)):
+        return SheetOutcome(SheetRead(name, "skipped", note="empty sheet"))
+    shape = find_raci(grid)
+    if shape is not None:
+        return read_raci(grid, shape, roster, sheet.name)
+    cols = find_long_header(sheet)
+    if cols is not None:
+        return read_long(grid, cols, roster, sheet.name)
+    owner = find_owner(grid, sheet.name, roster.profiles)
+    if owner is not None:
+        outcome = read_per_executive(grid, owner, roster, sheet.name)
+        if outcome is not None:
+            return outcome
+    return SheetOutcome(SheetRead(name, "skipped", note=_why_skipped(grid)))
+
+
+def _why_skipped(grid: Grid) -> str:
+    header = _first_duty_header(grid)
+    if header is not None:
+        r, c = header
+        return (f"row {grid.sheet_row(r)} has a duty column ('{grid.text(r, c)}' in "
+                f"{grid.ref(r, c)}) but no executive column ({_EXECUTIVE_WORDS}) and no "
+                f"name or title at the top of the sheet saying whose duties they are; not read")
+    return (f"no duty column ({_DUTY_WORDS}) in the first {HEADER_SEARCH_ROWS} rows "
+            f"and no RACI matrix")
+
+
+def _table_view(sheet: SheetData, table: tuple[str, int, int, int, int]) -> SheetData:
+    _, top, left, bottom, right = table
+    r0, c0 = sheet.origin
+    rows = tuple(row[max(0, left - c0):max(0, right - c0 + 1)]
+                 for row in sheet.rows[max(0, top - r0):max(0, bottom - r0 + 1)])
+    return SheetData(sheet.name, rows, (top, left), sheet.merged, ())
+
+
+def read_sheet(sheet: SheetData, roster: Roster) -> list[SheetOutcome]:
+    """How one sheet reads: each Excel table on it, or else the sheet as a whole."""
+    outcomes: list[SheetOutcome] = []
+    for table in sheet.tables:
+        outcome = _read_region(_table_view(sheet, table), roster, sheet.name)
+        if outcome.read.layout == "skipped":
+            continue
+        name, top, left, bottom, right = table
+        where = f"table '{name}' ({column_letter(left)}{top}:{column_letter(right)}{bottom})"
+        read = outcome.read
+        outcomes.append(SheetOutcome(
+            SheetRead(read.name, read.layout, read.executives, read.duties,
+                      join_notes(where, read.note)),
+            outcome.duties, outcome.raci, outcome.skipped))
+    if outcomes:
+        return outcomes
+    return [_read_region(sheet, roster, sheet.name)]
+
+
+# ---------------------------------------------------------------- a workbook
+
+
+@dataclass(frozen=True)
+class PlanRead:
+    """A plan and every cell that looked like plan content but was not read as a duty."""
+
+    plan: Plan
+    skipped: tuple[tuple[str, Skipped], ...]  # (sheet name, cell)
+
+
+def read_plan_detail(workbook: WorkbookData, profiles: Profiles,
+                     sheet: str | None = None) -> PlanRead:
+    """Read every plan sheet of ``workbook`` (or just ``sheet``), keeping the skipped cells."""
     sheets = workbook.sheets
     if sheet is not None:
         sheets = tuple(s for s in sheets if s.name == sheet)
         if not sheets:
             names = ", ".join(f"'{s.name}'" for s in workbook.sheets)
             raise RolefitError(f"{workbook.name}: no sheet named '{sheet}' (sheets: {names})")
-    roster = _Roster(profiles)
+    roster = Roster(profiles)
     duties: list[Duty] = []
+    raci: list[RaciActivity] = []
     reads: list[SheetRead] = []
+    skipped: list[tuple[str, Skipped]] = []
     for data in sheets:
-        cols = find_long_header(data)
-        if cols is None:
-            reads.append(SheetRead(data.name, "skipped", note=_why_skipped(data)))
-            continue
-        found, read = read_long(data, cols, roster)
-        duties.extend(found)
-        reads.append(read)
-    if not duties:
+        for outcome in read_sheet(data, roster):
+            duties.extend(outcome.duties)
+            raci.extend(outcome.raci)
+            reads.append(outcome.read)
+            skipped.extend((data.name, s) for s in outcome.skipped)
+    if not duties and not raci:
         raise RolefitError(_no_plan_message(workbook, reads))
-    return Plan(name=workbook.name, executives=roster.executives(), duties=tuple(duties),
-                sheets=tuple(reads))
+    plan = Plan(name=workbook.name, executives=roster.executives(), duties=tuple(duties),
+                sheets=tuple(reads), raci=tuple(raci))
+    return PlanRead(plan, tuple(skipped))
 
 
-def _why_skipped(sheet: SheetData) -> str:
-    if not any(cell_text(v) for row in sheet.rows for v in row):
-        return "empty sheet"
-    return (f"no header row with a duty column and an executive column in the first "
-            f"{HEADER_SEARCH_ROWS} rows")
+def read_plan(workbook: WorkbookData, profiles: Profiles, sheet: str | None = None) -> Plan:
+    """Read every plan sheet of ``workbook`` (or just ``sheet``) into one :class:`Plan`."""
+    return read_plan_detail(workbook, profiles, sheet).plan
 
 
 def _no_plan_message(workbook: WorkbookData, reads: Sequence[SheetRead]) -> str:
     if not reads:
         return f"{workbook.name}: the workbook has no sheets"
-    read = [r for r in reads if r.layout != "skipped"]
-    if read:
-        where = ", ".join(f"sheet '{r.name}'" for r in read)
+    found = [r for r in reads if r.layout != "skipped"]
+    if found:
+        where = ", ".join(f"sheet '{r.name}'" for r in found)
         return f"{workbook.name}: {where} has a plan header but no duties under it"
-    return (f"{workbook.name}: no plan found; looked in every sheet for a header row with a "
-            f"duty column (Duty, Responsibility, Task, Nhiệm vụ, দায়িত্ব, ...) and an "
-            f"executive column (Executive, Name, Title, Họ tên, নাম, ...) in the first "
-            f"{HEADER_SEARCH_ROWS} rows")
+    why = "; ".join(f"sheet '{r.name}': {r.note}" for r in reads)
+    return f"{workbook.name}: no plan found; {why}"

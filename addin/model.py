@@ -90,6 +90,23 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class VocabTerm:
+    """A phrase the matcher looks for and what it points to.
+
+    ``target`` is a responsibility id, an out-of-scope area (``none.finance``) or a cue
+    (``cue.tech``, ``cue.objects``, ``cue.CIO``, ``cue.CTO``); ``kind`` is ``term`` (always
+    counts), ``context`` (counts only when the duty is about technology) or ``department``
+    (names a business function; counts little when the duty is about technology).
+    """
+
+    target: str
+    lang: str
+    phrase: str
+    weight: float
+    kind: str = "term"
+
+
+@dataclass(frozen=True)
 class Profiles:
     """All reference profiles, loaded and validated from ``roles_data/``."""
 
@@ -99,6 +116,12 @@ class Profiles:
     ceo_titles: tuple[str, ...]
     #: Digest of the data files, so a stored report can tell which profiles made it.
     version: str
+    #: The matcher's words for responsibilities, out-of-scope areas and cues.
+    vocabulary: tuple[VocabTerm, ...] = ()
+    #: Out-of-scope area key -> display name (``finance`` -> ``Finance and accounting``).
+    areas: Mapping[str, str] = field(default_factory=dict)
+    #: Words that make a title another job (``Deputy CTO``), for title recognition.
+    title_exclusions: tuple[str, ...] = ()
 
     def by_id(self) -> dict[str, Responsibility]:
         return {r.id: r for p in self.profiles for r in p.responsibilities}
@@ -145,6 +168,8 @@ class Match:
     #: The other side of a shared pair when the duty truly straddles it.
     shared_with: str | None = None
     candidates: tuple[Candidate, ...] = ()
+    #: For a duty of neither profile: the out-of-scope area its words point to (``finance``).
+    area: str | None = None
 
 
 # ---------------------------------------------------------------- plans

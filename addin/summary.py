@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import say
+from .i18n import catalogue, say
 from .model import ROLES, Report
 
 
@@ -10,11 +10,14 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
     """The plan, its role holders and coverage, finding counts and the first findings."""
     lang = report.lang
     plan = report.plan
-    lines = [f"{plan.name}: {len(plan.executives)} executives, {len(plan.duties)} duties"]
+    words = catalogue(lang)
+    lines = [say(lang, "summary.plan_line", plan=plan.name, executives=len(plan.executives),
+                 duties=len(plan.duties))]
     for s in plan.sheets:
-        where = f"  sheet '{s.name}': {s.layout}"
+        where = say(lang, "summary.sheet_line", sheet=s.name,
+                    layout=words.get(f"layout.{s.layout}", s.layout))
         if s.layout != "skipped":
-            where += f", {s.executives} executives, {s.duties} duties"
+            where += say(lang, "summary.sheet_counts", executives=s.executives, duties=s.duties)
         if s.note:
             where += f" ({s.note})"
         lines.append(where)
@@ -22,10 +25,12 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
     for role in ROLES:
         holders = report.role_holders.get(role, ())
         who = ", ".join(holders) if holders else say(lang, "label.not_in_plan")
-        roles.append(f"{role}: {who} ({report.coverage.get(role, 0.0):.0%} coverage)")
+        roles.append(say(lang, "summary.role_line", role=role, holders=who,
+                         coverage=f"{report.coverage.get(role, 0.0):.0%}"))
     lines.append("  ".join(roles))
     counted = [f"{n} {say(lang, f'kind.{k}').lower()}" for k, n in report.counts.items() if n]
-    lines.append("Findings: " + (", ".join(counted) if counted else "none"))
+    lines.append(say(lang, "summary.findings",
+                     counts=", ".join(counted) if counted else say(lang, "label.none")))
     for i, f in enumerate(report.findings[:top], 1):
         lines.append(f"  {i}. {f.message}")
     return lines

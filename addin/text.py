@@ -16,57 +16,65 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 LangCode = Literal["en", "vi", "bn"]
 
-# Multi-character abbreviations that punctuation or spacing would otherwise split apart.
-# Each is matched case-insensitively on the raw text and becomes one canonical token.
-_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    (r"r\s*&\s*d", "rnd"),
-    (r"r\s+and\s+d", "rnd"),
-    (r"soc\s*-?\s*2", "soc2"),
-    (r"soc\s*-?\s*1", "soc1"),
-    (r"iso\s*/?\s*(?:iec\s*)?-?\s*27001", "iso27001"),
-    (r"iso\s*-?\s*9001", "iso9001"),
-    (r"pci\s*-?\s*dss", "pcidss"),
-    (r"wi\s*-?\s*fi", "wifi"),
-    (r"e\s*-\s*mail", "email"),
-    (r"e\s*-\s*sign(?:ature)?s?", "esignature"),
-    (r"24\s*/\s*7", "24x7"),
-    (r"24\s*x\s*7", "24x7"),
-    (r"(?:microsoft|office|ms)\s*-?\s*365", "m365"),
-    (r"[mo]\s*365", "m365"),
-    (r"g\s*-?\s*suite", "gsuite"),
-    (r"google\s+workspace", "gsuite"),
-    (r"c\s*\+\s*\+", "cplusplus"),
-    (r"ci\s*/\s*cd", "cicd"),
-    (r"dev\s*-?\s*ops", "devops"),
-    (r"dev\s*-?\s*sec\s*-?\s*ops", "devsecops"),
-    (r"ai\s*/\s*ml", "ai ml"),
-    (r"b\s*2\s*b", "b2b"),
-    (r"b\s*2\s*c", "b2c"),
-    (r"p\s*&\s*l", "pnl"),
-    (r"m\s*&\s*a", "mna"),
-    (r"w\s*/\s*o(?![a-z])", "without"),
-    (r"w\s*/(?![a-z]*/)", "with"),
+# Abbreviations that punctuation or spacing splits into several words. Each rule is
+# (words in lower case, what may stand between them, text that must follow, canonical).
+_JOIN_RULES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    (("r", "d"), r"\s*&\s*", "", "rnd"),
+    (("r", "and", "d"), r"\s+", "", "rnd"),
+    (("soc", "2"), r"[\s-]*", "", "soc2"),
+    (("soc", "1"), r"[\s-]*", "", "soc1"),
+    (("iso", "27001"), r"[\s/:-]*", "", "iso27001"),
+    (("iso", "iec", "27001"), r"[\s/:-]*", "", "iso27001"),
+    (("iso", "9001"), r"[\s/:-]*", "", "iso9001"),
+    (("pci", "dss"), r"[\s-]*", "", "pcidss"),
+    (("wi", "fi"), r"[\s-]*", "", "wifi"),
+    (("24", "7"), r"\s*/\s*", "", "24x7"),
+    (("microsoft", "365"), r"[\s-]*", "", "m365"),
+    (("office", "365"), r"[\s-]*", "", "m365"),
+    (("ms", "365"), r"[\s-]*", "", "m365"),
+    (("g", "suite"), r"[\s-]*", "", "gsuite"),
+    (("google", "workspace"), r"\s+", "", "gsuite"),
+    (("ci", "cd"), r"\s*/\s*", "", "cicd"),
+    (("dev", "sec", "ops"), r"\s*-?\s*", "", "devsecops"),
+    (("dev", "ops"), r"\s*-?\s*", "", "devops"),
+    (("p", "l"), r"\s*&\s*", "", "pnl"),
+    (("m", "a"), r"\s*&\s*", "", "mna"),
+    (("w", "o"), r"/", "", "without"),
+    (("w",), "", r"\s*/", "with"),
+    (("c",), "", r"\+\+", "cplusplus"),
 )
+_JOINS: dict[str, list[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None, str]]] = {}
+for _seq, _gap, _tail, _canonical in _JOIN_RULES:
+    _JOINS.setdefault(_seq[0], []).append(
+        (_seq, re.compile(_gap), re.compile(_tail) if _tail else None, _canonical))
+
+_JOIN_LONGEST = max(len(k) for k in _JOINS)
 
 # Letters, combining marks (Bengali vowel signs, Vietnamese decomposed tones), digits and
 # the zero-width joiners Bengali spelling uses inside words.
-_WORD = r"[^\W_]|[\u0300-\u036f\u0980-\u09ff\u200c\u200d]"
-_TOKEN_RE = re.compile(
-    "(?i:"
-    + "|".join(rf"(?<![^\W_])(?:{p})(?![^\W_])" for p, _ in _ABBREVIATIONS)
-    + rf")|(?:{_WORD})+"
-)
-_ABBREV_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(rf"(?i:{p})\Z"), r) for p, r in _ABBREVIATIONS
-)
+_WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0980-\u09ff\u200c\u200d])+")
+# Short forms common in planning sheets, written out so the vocabulary needs one spelling.
+_SHORT_FORMS = {
+    "mgmt": "management", "mgt": "management", "mngt": "management", "mgr": "manager",
+    "infra": "infrastructure", "eng": "engineering", "engg": "engineering",
+    "ops": "operations", "admin": "administration", "dept": "department",
+    "depts": "departments", "dev": "developer", "devs": "developers", "sec": "security",
+    "config": "configuration", "env": "environment", "svc": "service", "svcs": "services",
+    "org": "organisation", "orgs": "organisations", "hw": "hardware", "sw": "software",
+    "biz": "business", "mktg": "marketing", "acct": "account", "accts": "accounts",
+    "fin": "finance", "govt": "government", "reqs": "requirements", "req": "request",
+    "approx": "approximately", "yr": "year", "yrs": "years",
+    "o365": "m365", "ms365": "m365", "office365": "m365", "microsoft365": "m365",
+}
 
 _BN_FIRST, _BN_LAST = "\u0980", "\u09ff"
+_BN_CHAR_RE = re.compile("[\u0980-\u09ff]")
+_LATIN_CHAR_RE = re.compile(r"[^\W\d_\u0980-\u09ff]")
 _BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _JOINERS = str.maketrans("", "", "\u200c\u200d")
 _LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe",
@@ -78,10 +86,9 @@ _VI_CHARS = frozenset(
     "ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý"
 )
 
-# Common Vietnamese syllables (accents folded) that are not English words, to recognise
+# Common Vietnamese syllables (accents folded), few of them English words, to recognise
 # Vietnamese typed without accents.
-_VI_SYLLABLES = frozenset(
-    """
+_VI_SYLLABLE_TEXT = """
     cua cac va cho nhung trong duoc nguoi khong mot nhu voi tai theo ve tu cung da dang
     se vao ra lam viec quan ly he thong mang noi bo cong ty nghe thong tin nhan vien
     phong ban khach hang san pham dich vu doanh nghiep kinh doanh phat trien xay dung
@@ -96,8 +103,8 @@ _VI_SYLLABLES = frozenset(
     thue kho van chuyen giao nha xuong san xuat luat phap ly hoi dong co dong
     bao cao hang quy thang nam tuan ngay lien tuc dam phan gia han ban quyen mua sam
     phu trach chiu trach nhiem dieu hanh lanh dao giam sat theo doi danh gia
-    """.split()
-)
+"""
+_VI_SYLLABLES = frozenset(_VI_SYLLABLE_TEXT.split())
 
 
 def nfc(text: str) -> str:
@@ -107,7 +114,7 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold_latin(word: str) -> str:
-    """Case-fold and strip diacritics from a Latin-script word (``Quản`` -> ``quan``, ``đ`` -> ``d``)."""
+    """Case-fold and strip diacritics from a Latin word (``Quản`` -> ``quan``, ``đ`` -> ``d``)."""
     w = unicodedata.normalize("NFKD", word.translate(_LATIN_EXTRA)).casefold()
     w = "".join(c for c in w if not unicodedata.combining(c))
     return w.translate(_LATIN_EXTRA)
@@ -130,22 +137,19 @@ def strip_vietnamese_diacritics(text: str) -> str:
 
 def is_bengali(word: str) -> bool:
     """True when the word is written in Bengali script."""
-    return any(_BN_FIRST <= c <= _BN_LAST for c in word)
+    return _BN_CHAR_RE.search(word) is not None
 
 
 @lru_cache(maxsize=65536)
 def normalise_token(raw: str) -> str:
-    """The comparable form of one raw token (no inflection removal; see :class:`Canon`)."""
-    for pattern, canonical in _ABBREV_RES:
-        if pattern.match(raw):
-            return canonical
+    """The comparable form of one raw word (no inflection removal; see :class:`Canon`)."""
     if is_bengali(raw):
         return nfc(raw.translate(_JOINERS)).translate(_BN_DIGITS)
-    return fold_latin(unicodedata.normalize("NFKC", raw))
+    word = fold_latin(unicodedata.normalize("NFKC", raw))
+    return _SHORT_FORMS.get(word, word)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word of the duty: its normalised form and where it sits in the original text."""
 
     norm: str
@@ -155,13 +159,68 @@ class Token:
 
 def tokenise(text: str) -> list[Token]:
     """Split ``text`` into normalised tokens with offsets into ``text`` itself."""
+    raws = []
+    pos = 0
+    find = text.find
+    for w in _WORD_RE.findall(text):
+        start = find(w, pos)
+        pos = start + len(w)
+        raws.append((w, start, pos))
     tokens: list[Token] = []
-    for m in _TOKEN_RE.finditer(text):
-        norm = normalise_token(m.group())
-        # an abbreviation may stand for two words (``AI/ML``)
-        parts = norm.split(" ") if " " in norm else (norm,)
-        tokens.extend(Token(p, m.start(), m.end()) for p in parts if p)
+    n = len(raws)
+    i = 0
+    joins, norm = _JOINS, normalise_token
+    while i < n:
+        raw, start, end = raws[i]
+        if len(raw) > _JOIN_LONGEST or (len(raw) > 1 and raw.lower() not in joins):
+            # the common case: an ordinary word
+            word = norm(raw)
+            if word:
+                tokens.append(Token(word, start, end))
+            i += 1
+            continue
+        lower = raw.lower()
+        rules = joins.get(lower)
+        if rules is not None:
+            joined = _join(text, raws, i, rules)
+            if joined is not None:
+                canonical, size, stop = joined
+                tokens.append(Token(canonical, start, stop))
+                i += size
+                continue
+        if len(lower) == 1 and i + 1 < n and lower.isascii() and lower.isalpha() \
+                and raws[i + 1][1] == end + 1 and text[end] == "-":
+            # e-mail, e-commerce: a one-letter prefix and its word are one word
+            nxt = raws[i + 1]
+            tokens.append(Token(normalise_token(raw + nxt[0]), start, nxt[2]))
+            i += 2
+            continue
+        word = normalise_token(raw)
+        if word:  # a lone combining mark folds to nothing
+            tokens.append(Token(word, start, end))
+        i += 1
     return tokens
+
+
+def _join(text: str, raws: list[tuple[str, int, int]], i: int,
+          rules: list[tuple[tuple[str, ...], re.Pattern[str], re.Pattern[str] | None, str]],
+          ) -> tuple[str, int, int] | None:
+    for seq, gap, tail, canonical in rules:
+        size = len(seq)
+        if i + size > len(raws):
+            continue
+        if any(raws[i + j][0].lower() != seq[j] or
+               not gap.fullmatch(text, raws[i + j - 1][2], raws[i + j][1])
+               for j in range(1, size)):
+            continue
+        stop = raws[i + size - 1][2]
+        if tail is not None:
+            m = tail.match(text, stop)
+            if m is None:
+                continue
+            stop = m.end()
+        return canonical, size, stop
+    return None
 
 
 def words(text: str) -> list[str]:
@@ -169,27 +228,33 @@ def words(text: str) -> list[str]:
     return [t.norm for t in tokenise(text)]
 
 
-def detect_lang(text: str) -> LangCode:
-    """Guess the language of a duty line: ``bn``, ``vi`` or ``en`` (the default)."""
-    bn = latin = 0
-    vi_marked = False
-    for ch in text:
-        if _BN_FIRST <= ch <= _BN_LAST:
-            bn += 1
-        elif ch.isalpha():
-            latin += 1
-            if not vi_marked and ch.lower() in _VI_CHARS:
-                vi_marked = True
-    if bn and bn >= latin * 0.5:
-        return "bn"
+def detect_lang(text: str, tokens: list[Token] | None = None) -> LangCode:
+    """Guess the language of a duty line: ``bn``, ``vi`` or ``en`` (the default).
+
+    ``tokens`` may pass the line's :func:`tokenise` result to save tokenising twice.
+    """
+    vi_marked = not _VI_CHARS.isdisjoint(text.lower())
+    if _BN_CHAR_RE.search(text) is not None:
+        bn = len(_BN_CHAR_RE.findall(text))
+        latin = len(_LATIN_CHAR_RE.findall(text))
+        if bn >= latin * 0.5:
+            return "bn"
+    elif not vi_marked:
+        return "vi" if _vi_ratio(tokenise(text) if tokens is None else tokens) >= 0.4 else "en"
+    latin = len(_LATIN_CHAR_RE.findall(text))
+    if not latin:
+        return "en"
+    if vi_marked and latin < 40:
+        return "vi"
+    ratio = _vi_ratio(tokenise(text) if tokens is None else tokens)
     if vi_marked:
         # a single accented letter in a long English line (a name, a place) is not enough
-        return "vi" if _vi_ratio(text) >= 0.2 or latin < 40 else "en"
-    return "vi" if _vi_ratio(text) >= 0.4 else "en"
+        return "vi" if ratio >= 0.2 else "en"
+    return "vi" if ratio >= 0.4 else "en"
 
 
-def _vi_ratio(text: str) -> float:
-    toks = [t for t in words(text) if not is_bengali(t) and not t.isdigit()]
+def _vi_ratio(tokens: list[Token]) -> float:
+    toks = [t.norm for t in tokens if not t.norm.isdigit() and not is_bengali(t.norm)]
     if not toks:
         return 0.0
     hits = sum(1 for t in toks if t in _VI_SYLLABLES)
@@ -223,9 +288,6 @@ _EN_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("es", ("", "e")),
     ("s", ("",)),
     ("ly", ("",)),
-    ("er", ("e", "")),
-    ("ers", ("er", "e", "")),
-    ("ors", ("or",)),
     ("centre", ("center",)),
     ("center", ("centre",)),
     ("licence", ("license",)),
@@ -250,28 +312,52 @@ _BN_SUFFIXES: tuple[str, ...] = tuple(
 )
 
 
-class Canon:
-    """Maps a token to the vocabulary's form of the same word, or leaves it as it is.
+# Words whose ending is part of the word, not an inflection: "marketing" is not "market".
+_LEXICAL_TEXT = """marketing accounting building meeting engineering offering housing bookkeeping
+    earnings savings hearing routing catering clothing funding banking setting
+    briefing landing wedding morning evening ceiling news business process access
+    analytics logistics operations series species"""
+_LEXICAL = frozenset(_LEXICAL_TEXT.split())
 
-    ``known`` holds every single word the vocabulary uses. A token that is known stays;
-    otherwise inflection rules propose base forms and the first known one wins.
+
+class Canon:
+    """Maps a token to the vocabulary's base form of the same word, or leaves it as it is.
+
+    ``known`` holds every single word the vocabulary uses. Inflection rules propose base
+    forms and the first known one wins; vocabulary words written inflected ("systems")
+    are themselves reduced to a known base ("system"), so both spellings meet.
     """
 
     def __init__(self, known: Iterable[str]) -> None:
         self.known = frozenset(known)
         self._cache: dict[str, str] = {}
+        base: dict[str, str] = {}
+        for word in self.known:
+            found = self._reduce(word)
+            if found != word:
+                base[word] = found
+        # follow chains (licences -> licence) to a word that reduces no further
+        for word in list(base):
+            seen = {word}
+            target = base[word]
+            while target in base and target not in seen:
+                seen.add(target)
+                target = base[target]
+            base[word] = target
+        self._base = base
 
     def __call__(self, token: str) -> str:
         hit = self._cache.get(token)
         if hit is not None:
             return hit
-        result = self._resolve(token)
+        found = token if token in self.known else self._reduce(token)
+        result = self._base.get(found, found)
         if len(self._cache) < 200_000:
             self._cache[token] = result
         return result
 
-    def _resolve(self, token: str) -> str:
-        if token in self.known:
+    def _reduce(self, token: str) -> str:
+        if token in _LEXICAL:
             return token
         if is_bengali(token):
             return self._first_known(_bn_candidates(token), token)
@@ -281,7 +367,7 @@ class Canon:
 
     def _first_known(self, candidates: Iterable[str], default: str) -> str:
         for c in candidates:
-            if c in self.known:
+            if c in self.known and c != default:
                 return c
         return default
 

@@ -1,40 +1,460 @@
-"""Read a plan workbook's sheets as values with openpyxl (a shell: file -> WorkbookData)."""
+"""Read a plan workbook's sheets as values with openpyxl (a shell: file -> WorkbookData).
+
+The file is checked before openpyxl sees it: what kind of file it really is (whatever its
+name says), whether its zip parts are sane, and that no XML part declares entities. Sheets
+are then streamed once each, keeping only cells that hold a value, so a sheet that claims
+a million rows or 16,384 columns costs time and memory for the cells it really uses.
+"""
 
 from __future__ import annotations
 
+import re
+import warnings
 import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import IO, Any
 
 from .model import CellValue, RolefitError, SheetData, WorkbookData
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: No plan needs more: a part or a package that would unpack to more is refused unread.
+MAX_PART_BYTES = 256 * 1024**2
+MAX_PACKAGE_BYTES = 512 * 1024**2
+#: Deflate squeezes real sheets up to a few hundred times; bombs go far beyond that.
+MAX_RATIO = 400
+RATIO_CHECK_FROM = 8 * 1024**2
+MAX_PARTS = 20_000
+#: Cells kept in memory across the workbook (row by row, up to each row's last value).
+MAX_CELLS = 5_000_000
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SAVE_AS_XLSX = "(File > Save As > Excel Workbook)"
+PROTECTED = ("the workbook is protected with a password; remove it in Excel (File > Info > "
+             "Protect Workbook > Encrypt with Password, clear the password, save) and check "
+             "it again")
+# Entity and DTD declarations: Excel never writes them, attacks always need them.
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-def read_workbook(path: Path) -> WorkbookData:
-    """The values of every worksheet of ``path``, formulas as their last computed values."""
-    import openpyxl  # imported here: loading it costs start-up time the other commands skip
+def read_workbook(path: Path, sheet: str | None = None) -> WorkbookData:
+    """The values of every worksheet of ``path`` (or only ``sheet``), formulas as their last
+    computed values. Any problem with the file raises :class:`RolefitError` in one line."""
+    check_package(path)
+    return _read(path, sheet)
 
-    if not path.exists():
-        raise RolefitError(f"{path}: file not found")
-    if path.is_dir():
-        raise RolefitError(f"{path}: is a folder, not a workbook")
-    if path.suffix.lower() not in EXCEL_SUFFIXES:
-        raise RolefitError(f"{path}: not an Excel workbook (.xlsx or .xlsm)")
+
+# ---------------------------------------------------------------- before opening
+
+
+def check_package(path: Path) -> None:
+    """Refuse anything that is not a sane .xlsx/.xlsm package, before any XML is parsed."""
+    head = _head(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        if head.startswith(CFB_MAGIC):
+            raise _Refused(_cfb_problem(path))
+        if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            raise _Refused(_not_a_workbook(head))
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            _check_kind({i.filename for i in infos}, zf)
+            _check_sizes(infos)
+            if any(i.flag_bits & 0x1 for i in infos):
+                raise _Refused(PROTECTED)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _check_prolog(zf, info)
+    except _Refused as exc:
+        raise RolefitError(f"{path}: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        raise RolefitError(f"{path}: the workbook is damaged (incomplete or corrupt file: "
+                           f"{_one_line(exc)}); open it in Excel to repair it, or use a "
+                           f"fresh copy") from None
+    except OSError as exc:
+        raise RolefitError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
+class _Refused(Exception):
+    """Why the package is refused, without the file name (added once, by the caller)."""
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(8192)
+    except FileNotFoundError:
+        raise RolefitError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise RolefitError(f"{path}: is a folder, not a workbook") from None
     except PermissionError:
         raise RolefitError(f"{path}: permission denied; cannot read the file") from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RolefitError(f"{path}: not a readable Excel workbook ({exc})") from None
+    except OSError as exc:
+        raise RolefitError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _cfb_problem(path: Path) -> str:
+    """An OLE compound file is either an encrypted workbook or a legacy .xls."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if marker in tail + chunk:
+                return PROTECTED
+            tail = chunk[-len(marker):]
+    return ("an old-style Excel 97-2003 workbook (.xls) cannot be read; open it in Excel or "
+            f"LibreOffice and save it as .xlsx {SAVE_AS_XLSX}")
+
+
+def _not_a_workbook(head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        kind = "a PDF document"
+    elif head.startswith(b"{\\rtf"):
+        kind = "an RTF document"
+    elif head.lstrip().lower().startswith((b"<html", b"<!doctype html")):
+        kind = "a web page (HTML)"
+    elif head.lstrip().startswith(b"<?xml"):
+        kind = "an XML file (perhaps an Excel 2003 XML spreadsheet)"
+    elif not head:
+        kind = "an empty file"
+    elif _is_text(head):
+        return ("is a text file, not an Excel workbook; if it is a CSV file, name it .csv, "
+                f"or open it in Excel and save it as .xlsx {SAVE_AS_XLSX}")
+    else:
+        return "is not an Excel workbook (.xlsx or .xlsm), nor any file rolefit can read"
+    return (f"is {kind}, not an Excel workbook; rolefit reads .xlsx, .xlsm and .csv files: "
+            f"open it in Excel and save it as .xlsx {SAVE_AS_XLSX}")
+
+
+def _is_text(head: bytes) -> bool:
     try:
-        sheets = []
-        for ws in book.worksheets:
-            rows: list[tuple[CellValue, ...]] = []
-            for row in ws.iter_rows(values_only=True):
-                rows.append(tuple(row))
-            while rows and not any(v not in (None, "") for v in rows[-1]):
-                rows.pop()
-            sheets.append(SheetData(name=ws.title, rows=tuple(rows)))
-    finally:
-        book.close()
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut by the end of the sample is still text
+        if exc.start < len(head) - 3:
+            return False
+    return b"\x00" not in head
+
+
+def _check_kind(names: set[str], zf: zipfile.ZipFile) -> None:
+    if "xl/workbook.xml" in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise _Refused("an Excel binary workbook (.xlsb) cannot be read; open it in Excel "
+                           f"and save it as .xlsx {SAVE_AS_XLSX}")
+    if "mimetype" in names and b"spreadsheet" in zf.read("mimetype")[:100]:
+        raise _Refused("an OpenDocument spreadsheet (.ods) cannot be read; open it in "
+                           f"LibreOffice or Excel and save it as .xlsx {SAVE_AS_XLSX}")
+    if "word/document.xml" in names:
+        raise _Refused("is a Word document, not an Excel workbook")
+    if "ppt/presentation.xml" in names:
+        raise _Refused("is a PowerPoint presentation, not an Excel workbook")
+    raise _Refused("is a zip file without a workbook in it, not an Excel workbook "
+                       "(.xlsx or .xlsm)")
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+    if len(infos) > MAX_PARTS:
+        raise _Refused(f"refused: the package has {len(infos):,} parts; a workbook has "
+                           f"a few dozen (the file may be damaged or malicious)")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        ratio = size / max(info.compress_size, 1)
+        if size > MAX_PART_BYTES or (size > RATIO_CHECK_FROM and ratio > MAX_RATIO):
+            raise _Refused(
+                f"refused: part '{info.filename}' would unpack to {_mb(size)} from "
+                f"{_mb(info.compress_size)}; no plan needs that (the file may be damaged "
+                f"or a zip bomb)")
+    if total > MAX_PACKAGE_BYTES:
+        raise _Refused(f"refused: the workbook would unpack to {_mb(total)}, more than "
+                           f"the {_mb(MAX_PACKAGE_BYTES)} any plan needs")
+
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Refuse DTDs and entity declarations; they sit in the prolog, before the root."""
+    with zf.open(info) as fh:
+        start = fh.read(4096)
+    root = _root_start(start)
+    if _DTD.search(start[:root] if root >= 0 else start):
+        raise _Refused(f"refused: part '{info.filename}' declares XML entities or a "
+                           f"DTD, which Excel never writes (the file may be malicious)")
+
+
+def _root_start(data: bytes) -> int:
+    """Offset of the root element's '<' (after the declaration, comments and DTD)."""
+    for m in re.finditer(rb"<([^?!])", data):
+        return m.start()
+    return -1
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.0f} MB"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _read(path: Path, only: str | None) -> WorkbookData:
+    import openpyxl  # imported here: loading it costs start-up time the other commands skip
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:
+        raise RolefitError("unsafe setup: the 'defusedxml' package is missing or disabled "
+                           "(OPENPYXL_DEFUSEDXML); reinstall rolefit")
+    with warnings.catch_warnings():
+        # openpyxl warns about features it skips; the plan's values are all we need
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True,
+                                          keep_links=False)
+        except PermissionError:
+            raise RolefitError(f"{path}: permission denied; cannot read the file") from None
+        except Exception as exc:  # any fault in a package that passed the checks is damage
+            raise RolefitError(_damaged(path, None, exc)) from None
+        try:
+            budget = _Budget(path)
+            sheets = []
+            for ws in book.worksheets:
+                if only is not None and ws.title != only:
+                    continue
+                try:
+                    sheets.append(_read_sheet(book, ws, budget))
+                except RolefitError:
+                    raise
+                except Exception as exc:
+                    raise RolefitError(_damaged(path, ws.title, exc)) from None
+            names = [ws.title for ws in book.worksheets]
+        finally:
+            book.close()
+    if only is not None and not sheets:
+        listed = ", ".join(f"'{n}'" for n in names)
+        raise RolefitError(f"{path.name}: no sheet named '{only}' (sheets: {listed})")
+    budget.check_formulas()
     return WorkbookData(name=path.name, sheets=tuple(sheets))
+
+
+def _damaged(path: Path, sheet: str | None, exc: BaseException) -> str:
+    if _is_entity_attack(exc):
+        return (f"{path}: refused: the workbook declares XML entities or a DTD, which Excel "
+                f"never writes (the file may be malicious)")
+    where = f" (sheet '{sheet}')" if sheet else ""
+    return (f"{path}: the workbook is damaged{where}: {_one_line(exc)}; open it in Excel to "
+            f"repair it, or use a fresh copy")
+
+
+def _is_entity_attack(exc: BaseException) -> bool:
+    from defusedxml import DefusedXmlException
+
+    seen: BaseException | None = exc
+    while seen is not None:  # openpyxl wraps parse errors in its own
+        if isinstance(seen, DefusedXmlException):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class _Budget:
+    """Cells kept across the workbook, and formula cells saved without a result."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells = 0
+        self.unsaved: list[tuple[str, str]] = []
+
+    def spend(self, sheet: str, cells: int) -> None:
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise RolefitError(
+                f"{self.path}: sheet '{sheet}' is too large to read as a plan (more than "
+                f"{MAX_CELLS:,} cells in use); delete unused rows and columns, or name the "
+                f"plan's sheet with --sheet")
+
+    def check_formulas(self) -> None:
+        if not self.unsaved:
+            return
+        sheet, cell = self.unsaved[0]
+        more = f" (and {len(self.unsaved) - 1:,} more)" if len(self.unsaved) > 1 else ""
+        raise RolefitError(
+            f"{self.path}: sheet '{sheet}' cell {cell} holds a formula with no saved "
+            f"result{more}; the program that saved the file did not calculate its formulas: "
+            f"open it in Excel or LibreOffice, save it, and check it again")
+
+
+def _read_sheet(book: Any, ws: Any, budget: _Budget) -> SheetData:
+    """Stream one sheet: values, merged ranges and table parts in a single pass."""
+    parser = _parser_class()(_Thinned(ws._get_source()), ws._shared_strings, data_only=True,
+                             epoch=book.epoch, date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
+    kept: dict[int, dict[int, CellValue]] = {}
+    try:
+        for row_no, cells in parser.parse():
+            values = {c["column"]: _value(c["value"]) for c in cells
+                      if c["value"] is not None and c["value"] != ""}
+            if values:
+                kept.setdefault(row_no, {}).update(values)
+    finally:
+        parser.source.close()
+    budget.unsaved.extend((ws.title, ref) for ref in parser.unsaved)
+    rows, origin = _dense(kept, ws.title, budget)
+    return SheetData(name=ws.title, rows=rows, origin=origin, merged=tuple(parser.merged),
+                     tables=_tables(book, ws, parser.table_ids))
+
+
+def _dense(kept: dict[int, dict[int, CellValue]], sheet: str,
+           budget: _Budget) -> tuple[tuple[tuple[CellValue, ...], ...], tuple[int, int]]:
+    """Rows from the first to the last used one, each from the first used column up to its
+    own last value (shorter rows are not padded; a missing row is empty)."""
+    if not kept:
+        return (), (1, 1)
+    first_row, last_row = min(kept), max(kept)
+    first_col = min(min(cols) for cols in kept.values())
+    budget.spend(sheet, sum(max(cols) - first_col + 1 for cols in kept.values()))
+    rows: list[tuple[CellValue, ...]] = []
+    for r in range(first_row, last_row + 1):
+        cols = kept.get(r)
+        if not cols:
+            rows.append(())
+            continue
+        line: list[CellValue] = [None] * (max(cols) - first_col + 1)
+        for c, v in cols.items():
+            line[c - first_col] = v
+        rows.append(tuple(line))
+    return tuple(rows), (first_row, first_col)
+
+
+def _value(value: Any) -> CellValue:
+    """openpyxl's value as one of the plain types every reader gives."""
+    if isinstance(value, (str, bool, int, float, datetime, date)):
+        return value
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def _tables(book: Any, ws: Any, ids: list[str]) -> tuple[tuple[str, int, int, int, int], ...]:
+    if not ids:
+        return ()
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.utils import range_boundaries
+    from openpyxl.worksheet.table import Table
+    from openpyxl.xml.functions import fromstring
+
+    archive = book._archive
+    rels = get_dependents(archive, get_rels_path(ws._worksheet_path))
+    found = []
+    for rid in ids:
+        rel = rels.get(rid)
+        table = Table.from_tree(fromstring(archive.read(rel.target)))
+        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
+        found.append((table.displayName or table.name or "", min_row, min_col, max_row,
+                      max_col))
+    return tuple(found)
+
+
+# A cell with no content (formatting only) and a row left with no cells hold no value; both
+# carry their own reference (r=...), so dropping them moves nothing else.
+_EMPTY_CELL = re.compile(rb'<(?:\w+:)?c\s+r="[A-Z]{1,3}[0-9]{1,7}"(?:\s+[\w:]+="[^"<>]*")*\s*/>')
+_EMPTY_ROW = re.compile(rb'<(?:\w+:)?row\s+r="[0-9]{1,7}"(?:\s+[\w:]+="[^"<>]*")*\s*'
+                        rb'(?:/>|>\s*</(?:\w+:)?row>)')
+# a row or cell without its own reference is placed after the one before it: keep them all
+_UNREFERENCED = re.compile(rb'<(?:\w+:)?(?:c|row)(?=[\s/>])(?![^>]*\sr=")')
+
+
+class _Thinned:
+    """A sheet part with its value-less cells and rows taken out before XML parsing.
+
+    Sheets formatted down to row 1,048,576 or across all 16,384 columns are mostly such
+    elements; a regular expression drops them far faster than the parser could.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.carry = b""
+        self.thin: bool | None = None  # until a cell without its own reference turns up
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                rest, self.carry = self.carry, b""
+                return rest
+            data = self.carry + chunk
+            cut = data.rfind(b">") + 1
+            data, self.carry = data[:cut], data[cut:]
+            if self.thin is not False and (b"<![CDATA[" in data  # text that looks like a cell
+                                           or _UNREFERENCED.search(data)):
+                self.thin = False
+            elif self.thin is None:
+                self.thin = True
+            if self.thin:
+                data = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", data))
+            if data:
+                return data
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+_PARSER: type | None = None
+
+
+def _parser_class() -> type:
+    """openpyxl's cell parser, with a loop that keeps only what a plan needs."""
+    global _PARSER
+    if _PARSER is not None:
+        return _PARSER
+    from defusedxml.ElementTree import iterparse
+    from openpyxl.utils import range_boundaries
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS
+
+    main = f"{{{SHEET_MAIN_NS}}}"
+    row_tag = f"{main}row"
+    merge_tag, table_tag = f"{main}mergeCell", f"{main}tablePart"
+    formula_tag, value_tag = f"{main}f", f"{main}v"
+    rid = f"{{{REL_NS}}}id"
+
+    class SheetParser(WorkSheetParser):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.merged: list[tuple[int, int, int, int]] = []
+            self.table_ids: list[str] = []
+            self.unsaved: list[str] = []
+
+        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+            # end events only: a finished row is emptied, its bare element costs a few bytes
+            # (rows without values never reach the parser, see _Thinned)
+            for _, el in iterparse(self.source, forbid_dtd=True):
+                tag = el.tag
+                if tag == row_tag:
+                    row = self.parse_row(el)
+                    el.clear()
+                    yield row
+                elif tag == merge_tag:
+                    min_col, min_row, max_col, max_row = range_boundaries(el.get("ref"))
+                    self.merged.append((min_row, min_col, max_row, max_col))
+                elif tag == table_tag and el.get(rid):
+                    self.table_ids.append(el.get(rid))
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(formula_tag) is not None and not _has_result(element):
+                self.unsaved.append(element.get("r") or f"row {self.row_counter}")
+            return cell
+
+    def _has_result(element: Any) -> bool:
+        # an empty <v/> is a result only for text formulas (Excel's ="" is t="str", <v/>)
+        value = element.find(value_tag)
+        return value is not None and (bool(value.text) or element.get("t") == "str")
+
+    _PARSER = SheetParser
+    return SheetParser

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
 import os
+import re
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .model import RolefitError
-from .report_model import Cell, Link, ReportBook, ReportSheet, Style
+from .report_model import Cell, Chart, Link, ReportBook, ReportSheet, Style
 
 
 def _format_props(style: Style) -> dict[str, Any]:
@@ -19,6 +22,8 @@ def _format_props(style: Style) -> dict[str, Any]:
         props["bold"] = True
     if style.italic:
         props["italic"] = True
+    if style.underline:
+        props["underline"] = 1
     if style.size:
         props["font_size"] = style.size
     if style.color:
@@ -32,6 +37,9 @@ def _format_props(style: Style) -> dict[str, Any]:
         props["num_format"] = style.num_format
     if style.border:
         props["border"] = 1
+        props["border_color"] = "#BFBFBF"
+    if style.align:
+        props["align"] = style.align
     return props
 
 
@@ -39,7 +47,19 @@ def _url(link: Link) -> str:
     target = f"'{link.sheet.replace(chr(39), chr(39) * 2)}'!{link.cell}"
     if link.file is None:
         return f"internal:{target}"
-    return f"external:{link.file}#{target}"
+    return f"external:{_as_file_path(link.file)}#{target}"
+
+
+def _as_file_path(file: str) -> str:
+    """A link target that can only be a file: a name like 'https:...' stays a relative path."""
+    if _SCHEME.match(file):
+        # XlsxWriter drops one leading "./", so two keep the link relative
+        return "././" + file
+    return file
+
+
+# a URL scheme of two or more letters (one letter is a Windows drive, C:)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]+:")
 
 
 def render(book: ReportBook) -> bytes:
@@ -49,9 +69,10 @@ def render(book: ReportBook) -> bytes:
     out = io.BytesIO()
     wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                    "strings_to_urls": False, "strings_to_numbers": False})
+    wb.set_properties({"title": book.title, "subject": book.plan, "comments": "rolefit"})
     formats = {name: wb.add_format(_format_props(style)) for name, style in book.styles.items()}
     for sheet in book.sheets:
-        _write_sheet(wb, sheet, formats, book.plan)
+        _write_sheet(wb, sheet, formats, book)
     wb.close()
     return out.getvalue()
 
@@ -75,44 +96,111 @@ def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
         ws.write_string(r, c, str(value), fmt)
 
 
-def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], plan: str) -> None:
+#: Points per line of 11-point text.
+LINE_HEIGHT = 15
+
+
+def _lines(row: tuple[Cell, ...], widths: tuple[float, ...], wraps: set[str]) -> int:
+    """How many text lines the row's tallest wrapped cell needs at its column's width."""
+    most = 1
+    for c, cell in enumerate(row):
+        if cell.style not in wraps or not isinstance(cell.value, str) or c >= len(widths):
+            continue
+        room = max(1.0, widths[c] * 1.1)  # a column is as wide as this many average letters
+        lines = sum(max(1, math.ceil(len(part) / room)) for part in cell.value.split("\n"))
+        most = max(most, lines)
+    return most
+
+
+def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], book: ReportBook) -> None:
     ws = wb.add_worksheet(sheet.name[:31])
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
+    wraps = {name for name, style in book.styles.items() if style.wrap}
     for r, row in enumerate(sheet.rows):
         for c, cell in enumerate(row):
             _write_cell(ws, r, c, cell, formats.get(cell.style))
+        lines = _lines(row, sheet.widths, wraps)
+        if lines > 1:
+            # spreadsheet programs do not all grow rows to fit wrapped text on opening
+            ws.set_row(r, min(409, LINE_HEIGHT * lines + 2))
     if sheet.freeze != (0, 0):
         ws.freeze_panes(*sheet.freeze)
     if sheet.table is not None and sheet.table.last_row > sheet.table.header_row:
         t = sheet.table
         ws.autofilter(t.header_row, t.first_col, t.last_row, t.last_col)
-        ws.repeat_rows(t.header_row)
     for scale in sheet.scales:
+        props: dict[str, Any] = {"type": "2_color_scale", "min_color": scale.low,
+                                 "max_color": scale.high}
+        if scale.min_value is not None:
+            props.update(min_type="num", min_value=scale.min_value)
         ws.conditional_format(scale.first_row, scale.first_col, scale.last_row, scale.last_col,
-                              {"type": "2_color_scale", "min_color": scale.low,
-                               "max_color": scale.high})
+                              props)
     for spec in sheet.charts:
-        chart = wb.add_chart({"type": "bar" if spec.kind in ("bar", "stacked_bar") else "column",
-                              **({"subtype": "stacked"} if spec.kind == "stacked_bar" else {})})
-        for name, (r0, c0, r1, c1), colour in spec.series:
-            chart.add_series({"name": name,
-                              "categories": [ws.name, *spec.categories],
-                              "values": [ws.name, r0, c0, r1, c1],
-                              "fill": {"color": colour}})
-        chart.set_title({"name": spec.title})
+        ws.insert_chart(spec.anchor, _chart(wb, ws.name, spec))
+    _print_setup(ws, sheet, book)
+
+
+def _chart(wb: Any, sheet_name: str, spec: Chart) -> Any:
+    horizontal = spec.kind in ("bar", "stacked_bar")
+    chart = wb.add_chart({"type": "bar" if horizontal else "column",
+                          **({"subtype": "stacked"} if spec.kind == "stacked_bar" else {})})
+    for name, (r0, c0, r1, c1), colour in spec.series:
+        series: dict[str, Any] = {"name": name,
+                                  "categories": [sheet_name, *spec.categories],
+                                  "values": [sheet_name, r0, c0, r1, c1],
+                                  "fill": {"color": colour}, "border": {"none": True},
+                                  "gap": 60}
+        if spec.labels:
+            # zero-length bars get no label: "0;-0;;@" leaves zeros blank
+            series["data_labels"] = {"value": True, "num_format": "0;-0;;@"}
+        chart.add_series(series)
+    chart.set_title({"name": spec.title, "name_font": {"size": 12, "bold": True}})
+    value_axis: dict[str, Any] = {"num_format": "0", "major_gridlines": {
+        "visible": True, "line": {"color": "#D9D9D9"}}}
+    if spec.value_title:
+        value_axis["name"] = spec.value_title
+    # bar charts list categories bottom-up; reversing keeps the table's top-down order
+    category_axis: dict[str, Any] = {"interval_unit": 1, "num_font": {"size": 9}}
+    if horizontal:
+        category_axis["reverse"] = True
+    if horizontal:
+        chart.set_x_axis(value_axis)
+        chart.set_y_axis(category_axis)
+    else:
+        chart.set_x_axis(category_axis)
+        chart.set_y_axis(value_axis)
+    if len(spec.series) > 1:
         chart.set_legend({"position": "bottom"})
-        ws.insert_chart(spec.anchor, chart)
+    else:
+        chart.set_legend({"none": True})
+    chart.set_size({"width": spec.size[0], "height": spec.size[1]})
+    return chart
+
+
+def _print_setup(ws: Any, sheet: ReportSheet, book: ReportBook) -> None:
+    """A4 or Letter alike: one page wide, header rows on every page, plan and page number."""
     if sheet.landscape:
         ws.set_landscape()
-    ws.set_paper(9)  # A4; Letter users get the same fit-to-width layout
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)  # A4; fitting to one page wide keeps Letter printing sensible too
     ws.fit_to_pages(1, 0)
-    ws.set_header(f"&L{_escape_hf(plan)}&R{_escape_hf(sheet.name)}")
-    ws.set_footer("&CPage &P of &N")
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if sheet.repeat_rows is not None:
+        ws.repeat_rows(*sheet.repeat_rows)
+    elif sheet.table is not None:
+        ws.repeat_rows(sheet.table.header_row)
+    if not sheet.gridlines:
+        ws.hide_gridlines(2)
+    page = _escape_hf(book.page_label).replace("{page}", "&P").replace("{pages}", "&N")
+    ws.set_header(f"&L{_escape_hf(book.plan)}&R{_escape_hf(sheet.name)}")
+    ws.set_footer(f"&C{page}")
 
 
 def _escape_hf(text: str) -> str:
-    return text.replace("&", "&&")[:100]
+    # "&" starts a control code in headers and footers; Excel allows 255 characters in all
+    return text[:80].replace("&", "&&")
 
 
 def write_report(book: ReportBook, path: Path) -> None:
@@ -122,18 +210,46 @@ def write_report(book: ReportBook, path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename over ``path``."""
+    """Write bytes through a temporary file in the same folder, then rename over ``path``.
+
+    A reader of ``path`` sees the old file or the complete new one, never a part; any
+    failure leaves the old file as it was and raises a one-line :class:`RolefitError`.
+    """
     folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise RolefitError(f"{path}: is a folder; give a file name for the output")
+    if not folder.is_dir():
+        raise RolefitError(f"{path}: the folder {folder} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise RolefitError(f"{path}: cannot write here ({exc.strerror})") from None
+        raise RolefitError(f"{path}: cannot write in this folder ({exc.strerror}); choose "
+                           f"another folder") from None
     try:
+        # Windows has no fchmod; the default mode is fine there
+        with contextlib.suppress(AttributeError, OSError):
+            os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        hint = ("; if it is open in Excel, close it and try again"
+                if isinstance(exc, PermissionError) else "")
+        raise RolefitError(f"{path}: cannot write the file ({exc.strerror or exc}){hint}"
+                           ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    """The replaced file's permissions, or what a new file gets (mkstemp's 0600 is private)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

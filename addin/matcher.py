@@ -1,0 +1,300 @@
+"""Match a duty line to the profile responsibility it describes, with evidence.
+
+The vocabulary of ``roles_data/`` is compiled once into phrase tables keyed by token
+tuples. A duty is tokenised, each token mapped to the vocabulary's form of the word
+(:class:`addin.text.Canon`), and phrases are found longest-first. Scores are sums of
+weights:
+
+* ``terms`` of a responsibility always count; its ``context`` words count only when the
+  duty is about technology (it holds any responsibility term or a ``tech`` cue);
+* out-of-scope areas (finance, sales, ...) compete with the responsibilities; their words
+  count little next to a system word ("payroll system");
+* role cues (inside/run -> CIO, outside/build -> CTO) add to the responsibilities of
+  that role the duty already matches, which applies the sources' rules of thumb on the
+  shared pairs.
+
+Deterministic and offline; no model files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import NamedTuple
+
+from .model import Candidate, Match, Profiles, VocabTerm
+from .profiles import load_profiles
+from .text import Canon, Token, detect_lang, tokenise
+
+#: Role cues add at most this much to a responsibility.
+CUE_CAP = 2.5
+#: An out-of-scope word right next to a system word keeps this share of its weight.
+NEXT_TO_SYSTEM = 0.3
+#: A straddling duty: the shared partner scores at least this share of the winner.
+STRADDLE = 0.75
+#: Candidates kept on a match.
+MAX_CANDIDATES = 3
+# Confidence model: logistic in the winner's score and its relative lead over the runner-up.
+_CONF_BIAS, _CONF_LEAD, _CONF_SCORE = -2.6, 3.0, 1.0
+#: Confidence when no word of the vocabulary occurs at all (the duty is then out of scope).
+NO_EVIDENCE_CONFIDENCE = 0.6
+
+
+
+_TERM, _CONTEXT, _DEPARTMENT = 0, 1, 2
+_KIND = {"term": _TERM, "context": _CONTEXT, "department": _DEPARTMENT}
+
+
+class _Entry(NamedTuple):
+    target: int
+    weight: float
+    kind: int
+
+
+# a phrase found in a duty: (first token, token after the last, what it points to)
+_Hit = tuple[int, int, tuple[_Entry, ...]]
+
+
+class _PhraseTable:
+    """Phrases (token tuples) -> entries, found greedily longest-first."""
+
+    def __init__(self) -> None:
+        self.phrases: dict[tuple[str, ...], list[_Entry]] = {}
+        self.longest: dict[str, int] = {}
+
+    def add(self, tokens: tuple[str, ...], entry: _Entry) -> None:
+        self.phrases.setdefault(tokens, []).append(entry)
+        first = tokens[0]
+        if len(tokens) > self.longest.get(first, 0):
+            self.longest[first] = len(tokens)
+
+    def freeze(self) -> dict[tuple[str, ...], tuple[_Entry, ...]]:
+        return {k: _merge(v) for k, v in self.phrases.items()}
+
+
+def _merge(entries: list[_Entry]) -> tuple[_Entry, ...]:
+    # the same phrase listed twice for one target (e.g. en and vi) counts once, at its maximum
+    best: dict[tuple[int, int], float] = {}
+    for e in entries:
+        key = (e.target, e.kind)
+        best[key] = max(best.get(key, 0.0), e.weight)
+    return tuple(_Entry(t, w, k) for (t, k), w in best.items())
+
+
+class _Tables:
+    def __init__(self, table: _PhraseTable) -> None:
+        self.phrases = table.freeze()
+        self.longest = dict(table.longest)
+
+    def find(self, tokens: tuple[str, ...]) -> list[_Hit]:
+        hits: list[_Hit] = []
+        phrases, longest = self.phrases, self.longest
+        n = len(tokens)
+        i = 0
+        while i < n:
+            span = longest.get(tokens[i], 0)
+            if span:
+                for size in range(min(span, n - i), 0, -1):
+                    found = phrases.get(tokens[i:i + size])
+                    if found is not None:
+                        hits.append((i, i + size, found))
+                        i += size
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return hits
+
+
+class Matcher:
+    """Duty text -> :class:`Match`, built from the profiles and their vocabulary."""
+
+    def __init__(self, profiles: Profiles) -> None:
+        self.profiles = profiles
+        resps = profiles.responsibilities()
+        self._resp_ids = [r.id for r in resps]
+        self._roles = [r.role for r in resps]
+        areas = sorted(profiles.areas)
+        self._targets: list[str] = self._resp_ids + [f"none.{a}" for a in areas]
+        self._n_resp = len(self._resp_ids)
+        index = {t: i for i, t in enumerate(self._targets)}
+        cue_names = ["cue.tech", "cue.objects"] + [f"cue.{p.role}" for p in profiles.profiles]
+        cue_index = {c: i for i, c in enumerate(cue_names)}
+        self._cue_role = {i: c[4:] for c, i in cue_index.items() if i >= 2}
+        self._role_cue_index = {role: i for i, role in self._cue_role.items()}
+        self._n_cues = len(cue_names)
+        self._partners = {rid: set(profiles.shared_partners(rid)) for rid in self._resp_ids}
+
+        tokenised: list[tuple[VocabTerm, list[str]]] = [
+            (t, [tok.norm for tok in tokenise(t.phrase)]) for t in profiles.vocabulary
+        ]
+        self._canon = Canon(w for _, toks in tokenised for w in toks)
+        # one table for all languages: a duty may mix them, and the answer must not hang
+        # on language detection (Vietnamese without accents reads like any Latin text)
+        main, cues = _PhraseTable(), _PhraseTable()
+        for term, toks in tokenised:
+            key = tuple(self._canon(w) for w in toks)
+            if term.target in index:
+                entry = _Entry(index[term.target], term.weight, _KIND.get(term.kind, _TERM))
+                table = main
+            elif term.target in cue_index:
+                entry = _Entry(cue_index[term.target], term.weight, _TERM)
+                table = cues
+            else:
+                continue  # vocabulary of a responsibility or area not in these profiles
+            table.add(key, entry)
+        self._main = _Tables(main)
+        self._cues = _Tables(cues)
+        self._cache: dict[str, Match] = {}
+
+    # ------------------------------------------------------------ public
+
+    def match(self, text: str) -> Match:
+        """The best responsibility for one duty line (or none), with evidence."""
+        hit = self._cache.get(text)
+        if hit is None:
+            hit = self._match(text)
+            if len(self._cache) < 100_000:
+                self._cache[text] = hit
+        return hit
+
+    def match_many(self, texts: Iterable[str]) -> list[Match]:
+        """:meth:`match` for each text, in order."""
+        return [self.match(t) for t in texts]
+
+    # ------------------------------------------------------------ scoring
+
+    def _match(self, text: str) -> Match:
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        tokens = tokenise(text)
+        lang = detect_lang(text, tokens)
+        canon = self._canon
+        norms = tuple([canon(t[0]) for t in tokens])
+        main_hits = self._main.find(norms)
+        cue_hits = self._cues.find(norms)
+
+        n_resp = self._n_resp
+        cue_sum = [0.0] * self._n_cues
+        cue_spans: list[list[tuple[int, int]]] = [[] for _ in range(self._n_cues)]
+        for start, end, entries in cue_hits:
+            for e in entries:
+                cue_sum[e.target] += e.weight
+                cue_spans[e.target].append((start, end))
+        object_edges = {x for span in cue_spans[1] for x in span}
+        tech = cue_sum[0] > 0
+        if not tech:
+            tech = any(e.kind == _TERM and e.target < n_resp and e.weight > 0
+                       for _, _, entries in main_hits for e in entries)
+
+        weights: dict[int, list[float]] = {}
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for start, end, entries in main_hits:
+            for target, w, kind in entries:
+                if w <= 0 or (kind == _CONTEXT and not tech):
+                    continue
+                if target >= n_resp and (
+                    start in object_edges or end in object_edges
+                    or (kind == _DEPARTMENT and tech)
+                ):
+                    # "payroll system", "analytics for the sales team": about the system
+                    w *= NEXT_TO_SYSTEM
+                if target in weights:
+                    weights[target].append(w)
+                    spans[target].append((start, end))
+                else:
+                    weights[target] = [w]
+                    spans[target] = [(start, end)]
+
+        roles = self._roles
+        role_cue = {role: min(cue_sum[ci], CUE_CAP) for ci, role in self._cue_role.items()}
+        plain: dict[int, float] = {}
+        scores: dict[int, float] = {}
+        none_total = 0.0
+        for t, ws in weights.items():
+            sc = ws[0] if len(ws) == 1 else _sum_decaying(ws)
+            if t < n_resp:
+                plain[t] = sc
+                # cues pick a side between responsibilities; whether the duty is technology
+                # work at all is decided on the words themselves
+                scores[t] = sc + role_cue.get(roles[t], 0.0) if sc > 0 else sc
+            else:
+                scores[t] = sc
+                none_total += sc
+
+        ranked = sorted(plain, key=lambda t: (-scores[t], t))
+        best = ranked[0] if ranked else None
+        best_score = scores[best] if best is not None else 0.0
+        best_plain = plain[best] if best is not None else 0.0
+
+        candidates = tuple(
+            Candidate(self._resp_ids[t], roles[t], round(scores[t], 3),
+                      _quote(text, tokens, spans[t]))
+            for t in ranked[:MAX_CANDIDATES]
+        )
+        if best is None or none_total >= best_plain:
+            if none_total <= 0:
+                return Match(text, lang, None, None, NO_EVIDENCE_CONFIDENCE, (),
+                             candidates=candidates)
+            area_t = max((t for t in scores if t >= n_resp), key=lambda t: (scores[t], -t))
+            conf = _confidence(none_total, best_plain)
+            area_spans = [s for t in scores if t >= n_resp for s in spans[t]]
+            return Match(text, lang, None, None, conf, _quote(text, tokens, area_spans),
+                         candidates=candidates, area=self._targets[area_t][5:])
+
+        rid, role = self._resp_ids[best], roles[best]
+        runner = ranked[1] if len(ranked) > 1 else None
+        shared_with = None
+        second = none_total
+        if runner is not None:
+            runner_id = self._resp_ids[runner]
+            if runner_id in self._partners[rid] and scores[runner] >= STRADDLE * best_score:
+                shared_with = runner_id
+                # either side of a straddled pair is right: the lead to beat is the next one
+                third = ranked[2] if len(ranked) > 2 else None
+                second = max(second, scores[third] if third is not None else 0.0)
+            else:
+                second = max(second, scores[runner])
+        role_ci = self._role_cue_index.get(role)
+        own = spans[best] + (cue_spans[role_ci] if role_ci is not None else [])
+        evidence = _quote(text, tokens, own)
+        return Match(text, lang, rid, role, _confidence(best_score, second), evidence,
+                     shared_with=shared_with, candidates=candidates)
+
+
+def _sum_decaying(weights: list[float]) -> float:
+    """Sum with diminishing returns, so a list of objects does not outweigh the verb."""
+    if len(weights) == 1:
+        return weights[0]
+    return sum(w * f for w, f in zip(sorted(weights, reverse=True), _DECAY, strict=False)) + (
+        sum(sorted(weights, reverse=True)[len(_DECAY):]) * _DECAY[-1])
+
+
+_DECAY = (1.0, 0.6, 0.4, 0.3)
+
+
+def _confidence(best: float, second: float) -> float:
+    lead = (best - second) / best if best > 0 else 0.0
+    z = _CONF_BIAS + _CONF_LEAD * lead + _CONF_SCORE * math.log1p(best)
+    return round(1.0 / (1.0 + math.exp(-z)), 3)
+
+
+def _quote(text: str, tokens: Sequence[Token], spans: Sequence[tuple[int, int]]) -> tuple[str, ...]:
+    """The duty's own words for token spans, in text order, without repeats."""
+    if len(spans) == 1:
+        s, e = spans[0]
+        return (text[tokens[s].start:tokens[e - 1].end],)
+    out: list[str] = []
+    for s, e in sorted(set(spans)):
+        piece = text[tokens[s].start:tokens[e - 1].end]
+        if piece not in out:
+            out.append(piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    """The matcher for the bundled profiles (built once per process)."""
+    return Matcher(load_profiles())
