@@ -284,7 +284,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 2 unusable input)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage mistakes end here
+        return exc.code if isinstance(exc.code, int) else 0
     try:
         code: int = args.func(args)
         return code
