@@ -38,6 +38,22 @@ def check_workbook(workbook: WorkbookData, *, sheet: str | None = None, lang: st
     return check_plan(plan, lang=lang, profiles=profiles, matcher=matcher)
 
 
+def forget_words(matcher: Matcher | None = None) -> None:
+    """Empty every cache of words and cell texts met in plans.
+
+    The service calls this after each answer, so it keeps nothing of a plan; the caches
+    only save time within one check (and across checks in one command-line run).
+    """
+    from .layout_cells import forget_headers
+    from .layout_raci import parse_raci
+    from .text import forget_words as forget_text
+
+    forget_text()
+    forget_headers()
+    parse_raci.cache_clear()
+    (matcher or default_matcher()).forget()
+
+
 def read_plan_file(path: Path, *, sheet: str | None = None) -> WorkbookData:
     """The sheet values of a plan file (only ``sheet``'s, if named).
 

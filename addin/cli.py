@@ -36,16 +36,18 @@ def default_report_path(plan: Path) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """`rolefit check`: check one plan and write its report (and JSON, HTML or a copy)."""
     from . import api
+    from .i18n import say
     from .report_json import report_to_json
     from .summary import summary_lines
 
     plan = Path(args.plan)
-    for extra in (args.json, getattr(args, "html", None), getattr(args, "into", None)):
+    for extra in (args.json, args.html, args.into):
         if extra and extra != "-" and api.same_file(Path(extra), plan):
             raise RolefitError(f"{extra}: this output would overwrite the plan; choose "
                                f"another name")
-    if getattr(args, "into", None):
+    if args.into:
         if args.output:
             raise RolefitError("give either -o (a separate report) or --into (a copy of the "
                                "plan with the report inside), not both")
@@ -54,12 +56,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         out = Path(args.output) if args.output else default_report_path(plan)
         report = api.check_to_workbook(plan, out, sheet=args.sheet, lang=args.lang)
-    if getattr(args, "html", None):
+    if args.html:
         _write_html(api, report, plan, Path(args.html))
     if args.json:
         _write_json(report_to_json(report), args.json)
     if args.json != "-":
-        _print_summary(summary_lines(report), out, sys.stdout)
+        for line in summary_lines(report):
+            print(line)
+        print(say(report.lang, "summary.report_written", path=out))
     return 0
 
 
@@ -74,23 +78,20 @@ def _write_html(api: Any, report: Any, plan: Path, target: Path) -> None:
                generated_on=today.isoformat())
 
 
-def _print_summary(lines: Sequence[str], out: Path, stream: TextIO) -> None:
-    for line in lines:
-        print(line, file=stream)
-    print(f"Report written to {out}", file=stream)
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
+    """`rolefit demo`: write the example plan, then check it like `rolefit check`."""
     from .demo import write_example_plan
 
     folder = Path(args.dir)
     plan = write_example_plan(folder / "example-plan.xlsx")
     print(f"Example plan written to {plan}")
-    ns = argparse.Namespace(plan=str(plan), output=None, json=None, sheet=None, lang=args.lang)
+    ns = argparse.Namespace(plan=str(plan), output=None, json=None, html=None, into=None,
+                            sheet=None, lang=args.lang)
     return cmd_check(ns)
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    """`rolefit classify`: match each duty line and print one JSON line per duty."""
     from .matcher import default_matcher
 
     matcher = default_matcher()
@@ -125,12 +126,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """`rolefit evaluate`: measure the matcher on a labelled CSV file."""
     from .evaluate import run
 
     return run(Path(args.labels), sys.stdout, worst=args.worst)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
+    """`rolefit profiles`: list every responsibility of both profiles, with sources."""
     from .profiles import load_profiles
 
     profiles = load_profiles()
@@ -148,6 +151,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    """`rolefit batch`: check every plan in a folder and write the portfolio."""
     from .batch import DEFAULT_PATTERNS, run_batch
 
     if args.jobs is not None and args.jobs < 1:
@@ -166,6 +170,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """`rolefit serve`: run the service behind the Office.js add-in."""
     from .service import serve  # the web stack loads only for this command
 
     serve(host=args.host, port=args.port, certfile=args.certfile, keyfile=args.keyfile,
@@ -175,6 +180,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_addin_build(args: argparse.Namespace) -> int:
+    """`rolefit addin build`: write the desktop add-in (.xlam)."""
     from .xlam import Interpreter, build_addin
 
     interpreter = (Interpreter(windows=args.interpreter, mac=args.interpreter)
@@ -185,10 +191,18 @@ def cmd_addin_build(args: argparse.Namespace) -> int:
 
 
 def cmd_addin_install(args: argparse.Namespace) -> int:
+    """`rolefit addin install`: install the desktop add-in into Excel."""
     from .xlam import install_addin
 
     print(install_addin(Path(args.file) if args.file else None))
     return 0
+
+
+def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """A sub-command whose own --help opens with the line the command list shows."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=text, description=text[0].upper() + text[1:] + ".")
+    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,13 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser = _Parser(prog="rolefit", description="Check a leadership plan's duties against the "
-                     "CTO and CIO reference profiles: gaps, overlaps, misfits.")
-    parser.add_argument("--version", action="version", version=f"rolefit {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+                     "CTO and CIO reference profiles: gaps, overlaps, misfits.",
+                     epilog="Start with: rolefit check plan.xlsx (or rolefit demo). "
+                     "Each command has its own --help.")
+    parser.add_argument("--version", action="version", version=f"rolefit {__version__}",
+                        help="show rolefit's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                title="commands", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="check a plan workbook and write its report workbook")
+    p = _command(sub, "check", "check a plan workbook and write its report workbook")
     p.add_argument("plan", help="the plan workbook (.xlsx, .xlsm) or CSV file (.csv)")
-    p.add_argument("-o", "--output", help="report workbook to write (default: PLAN.rolefit.xlsx)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="report workbook to write (default: PLAN.rolefit.xlsx beside the plan)")
     p.add_argument("--json", metavar="FILE", help="also write the report as JSON ('-': stdout)")
     p.add_argument("--html", metavar="FILE",
                    help="also write the report as one HTML page (charts included), for mail")
@@ -214,26 +233,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report language (default: the plan's main language)")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("demo", help="write the example plan and its report, and summarise it")
+    p = _command(sub, "demo", "write the example plan and its report, and summarise it")
     p.add_argument("-d", "--dir", default=".", help="folder to write into (default: here)")
-    p.add_argument("--lang", choices=("en", "vi", "bn"), help="report language")
+    p.add_argument("--lang", choices=("en", "vi", "bn"),
+                   help="report language (default: the plan's main language)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("classify", help="match duty lines (one per line) and print JSON lines")
+    p = _command(sub, "classify", "match duty lines (one per line) and print JSON lines")
     p.add_argument("file", help="a UTF-8 text file with one duty per line ('-': stdin)")
     p.set_defaults(func=cmd_classify)
 
-    p = sub.add_parser("evaluate", help="measure the duty matcher on labelled lines (CSV: "
+    p = _command(sub, "evaluate", "measure the duty matcher on labelled lines (CSV: "
                        "id,lang,duty,role,responsibility,accept)")
     p.add_argument("labels", help="the labelled CSV file")
     p.add_argument("--worst", type=int, default=15, metavar="N",
                    help="how many misses to list (default: 15)")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("profiles", help="list the CTO and CIO profiles with their sources")
+    p = _command(sub, "profiles", "list the CTO and CIO profiles with their sources")
     p.set_defaults(func=cmd_profiles)
 
-    p = sub.add_parser("batch", help="check every plan in a folder tree; write a portfolio")
+    p = _command(sub, "batch", "check every plan in a folder tree; write a portfolio")
     p.add_argument("folder", help="folder of plans (.xlsx, .xlsm, .csv), searched recursively")
     p.add_argument("-o", "--output", metavar="OUTDIR",
                    help="folder for the reports and rolefit-portfolio.xlsx "
@@ -249,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="check every plan again, even those unchanged since the last run")
     p.set_defaults(func=cmd_batch)
 
-    p = sub.add_parser("serve", help="run the service behind the Excel add-in (web, Mac, Windows)")
+    p = _command(sub, "serve", "run the service behind the Excel add-in (web, Mac, Windows)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--certfile", metavar="FILE", help="TLS certificate (PEM) for HTTPS")
@@ -265,15 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="longest one check may take (default: 60)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("addin", help="the desktop Excel add-in (ribbon tab 'Org Design')")
-    addin_sub = p.add_subparsers(dest="addin_command", required=True, parser_class=_Parser)
-    p = addin_sub.add_parser("build", help="write the add-in file addin.excel_ribbon.xlam")
+    p = _command(sub, "addin", "the desktop Excel add-in (ribbon tab 'Org Design')")
+    addin_sub = p.add_subparsers(dest="addin_command", required=True, parser_class=_Parser,
+                                 title="commands", metavar="COMMAND")
+    p = _command(addin_sub, "build", "write the add-in file addin.excel_ribbon.xlam")
     p.add_argument("-o", "--output", default=".", metavar="DIR",
                    help="folder to write into (default: here)")
     p.add_argument("--interpreter", metavar="PYTHON",
                    help="the Python that Excel runs (default: this one, on Windows and macOS)")
     p.set_defaults(func=cmd_addin_build)
-    p = addin_sub.add_parser("install", help="build the add-in and install it into Excel "
+    p = _command(addin_sub, "install", "build the add-in and install it into Excel "
                              "(Windows or macOS)")
     p.add_argument("--file", metavar="XLAM", help="install this add-in file instead of a "
                    "freshly built one")

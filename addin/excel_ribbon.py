@@ -23,7 +23,7 @@ from .report_sheets import (
     SheetWrite,
     WritePlan,
     done_message,
-    is_marker,
+    is_report_sheet,
     plan_writes,
     sheet_data,
     workbook_data,
@@ -77,7 +77,7 @@ def run(book: Any, *, multi_area: bool = False) -> str:
 
 def is_ours(sheet: Any) -> bool:
     """Whether ``sheet`` is a report sheet rolefit wrote (it carries the marker name)."""
-    return any(is_marker(n.name) for n in sheet.names)
+    return is_report_sheet(n.name for n in sheet.names)
 
 
 def check_into(book: Any, *, multi_area: bool = False) -> str:
@@ -90,7 +90,7 @@ def check_into(book: Any, *, multi_area: bool = False) -> str:
     data = []
     for sheet, mine in zip(sheets, ours, strict=True):
         if mine:
-            continue  # the last report is output, never a plan to read
+            continue
         used = sheet.used_range
         data.append(sheet_data(sheet.name, used.options(ndim=2).value, (used.row, used.column)))
     report = api.check_workbook(workbook_data(book.name, data))
@@ -98,7 +98,7 @@ def check_into(book: Any, *, multi_area: bool = False) -> str:
     plan = plan_writes(report_book, [(s.name, m) for s, m in zip(sheets, ours, strict=True)],
                        this_file=book.name, multi_area=multi_area)
     write_plan(book, plan)
-    return done_message(summary_lines(report), plan.names)
+    return done_message(summary_lines(report), plan.names, report.lang)
 
 
 @contextlib.contextmanager

@@ -343,9 +343,10 @@ def _read_region(sheet: SheetData, roster: Roster, name: str) -> SheetOutcome:
     if grid.width == 0 or all(grid.is_blank_row(r) for r in range(grid.height)):
         return SheetOutcome(SheetRead(name, "skipped", note="empty sheet"))
     shape = find_raci(grid)
-    if shape is not None:
-        return read_raci(grid, shape, roster, sheet.name)
     cols = find_long_header(sheet)
+    # a few R/A/C/I-looking cells inside a long list's rows do not make it a matrix
+    if shape is not None and (cols is None or cols.header_row >= shape.header_row):
+        return read_raci(grid, shape, roster, sheet.name)
     if cols is not None:
         return read_long(grid, cols, roster, sheet.name)
     owner = find_owner(grid, sheet.name, roster.profiles)

@@ -62,6 +62,11 @@ def _key(value: str) -> str:
     return " ".join(words(value))
 
 
+def forget_headers() -> None:
+    """Empty the cache of header cell texts (see :func:`addin.api.forget_words`)."""
+    _key.cache_clear()
+
+
 def _keys(phrases: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({header_key(p) for p in phrases}, key=len, reverse=True))
 

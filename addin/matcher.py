@@ -24,7 +24,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Candidate, Match, Profiles, VocabTerm
-from .profiles import load_profiles
 from .text import Canon, Token, detect_lang, tokenise
 
 #: Role cues add at most this much to a responsibility.
@@ -43,126 +42,157 @@ NO_EVIDENCE_CONFIDENCE = 0.6
 
 
 _TERM, _CONTEXT, _DEPARTMENT = 0, 1, 2
+_NONE: frozenset[int] = frozenset()
 _KIND = {"term": _TERM, "context": _CONTEXT, "department": _DEPARTMENT}
 
-
-class _Entry(NamedTuple):
-    target: int
-    weight: float
-    kind: int
-
-
+# What a phrase points to: (target index, weight, kind). Plain tuples, so the compiled
+# tables can be stored with marshal (see addin.compiled).
+_Entry = tuple[int, float, int]
 # a phrase found in a duty: (first token, token after the last, what it points to)
 _Hit = tuple[int, int, tuple[_Entry, ...]]
+_Phrases = dict[tuple[str, ...], tuple[_Entry, ...]]
 
 
-class _PhraseTable:
-    """Phrases (token tuples) -> entries, found greedily longest-first."""
+class Tables(NamedTuple):
+    """The vocabulary compiled for matching: plain data, cheap to store and load."""
 
-    def __init__(self) -> None:
-        self.phrases: dict[tuple[str, ...], list[_Entry]] = {}
-        self.longest: dict[str, int] = {}
-
-    def add(self, tokens: tuple[str, ...], entry: _Entry) -> None:
-        self.phrases.setdefault(tokens, []).append(entry)
-        first = tokens[0]
-        if len(tokens) > self.longest.get(first, 0):
-            self.longest[first] = len(tokens)
-
-    def freeze(self) -> dict[tuple[str, ...], tuple[_Entry, ...]]:
-        return {k: _merge(v) for k, v in self.phrases.items()}
+    known: frozenset[str]
+    bases: dict[str, str]
+    main: _Phrases
+    cues: _Phrases
+    #: first token -> the lengths of the main and of the cue phrases starting with it,
+    #: longest first
+    spans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]]
 
 
 def _merge(entries: list[_Entry]) -> tuple[_Entry, ...]:
     # the same phrase listed twice for one target (e.g. en and vi) counts once, at its maximum
     best: dict[tuple[int, int], float] = {}
-    for e in entries:
-        key = (e.target, e.kind)
-        best[key] = max(best.get(key, 0.0), e.weight)
-    return tuple(_Entry(t, w, k) for (t, k), w in best.items())
+    for target, weight, kind in entries:
+        key = (target, kind)
+        best[key] = max(best.get(key, 0.0), weight)
+    return tuple((t, w, k) for (t, k), w in best.items())
 
 
-class _Tables:
-    def __init__(self, table: _PhraseTable) -> None:
-        self.phrases = table.freeze()
-        self.longest = dict(table.longest)
+def _targets(profiles: Profiles) -> tuple[list[str], list[str]]:
+    """Responsibility and area targets, and the cue names, in index order."""
+    areas = sorted(profiles.areas)
+    targets = [r.id for r in profiles.responsibilities()] + [f"none.{a}" for a in areas]
+    cue_names = ["cue.tech", "cue.objects"] + [f"cue.{p.role}" for p in profiles.profiles]
+    return targets, cue_names
 
-    def find(self, tokens: tuple[str, ...]) -> list[_Hit]:
-        hits: list[_Hit] = []
-        phrases, longest = self.phrases, self.longest
-        n = len(tokens)
-        i = 0
-        while i < n:
-            span = longest.get(tokens[i], 0)
-            if span:
-                for size in range(min(span, n - i), 0, -1):
-                    found = phrases.get(tokens[i:i + size])
+
+def compile_tables(profiles: Profiles) -> Tables:
+    """Compile the profiles' vocabulary into phrase tables keyed by token tuples."""
+    targets, cue_names = _targets(profiles)
+    index = {t: i for i, t in enumerate(targets)}
+    cue_index = {c: i for i, c in enumerate(cue_names)}
+    tokenised: list[tuple[VocabTerm, list[str]]] = [
+        (t, [tok.norm for tok in tokenise(t.phrase)]) for t in profiles.vocabulary
+    ]
+    canon = Canon(w for _, toks in tokenised for w in toks)
+    # one table for all languages: a duty may mix them, and the answer must not hang
+    # on language detection (Vietnamese without accents reads like any Latin text)
+    main: dict[tuple[str, ...], list[_Entry]] = {}
+    cues: dict[tuple[str, ...], list[_Entry]] = {}
+    for term, toks in tokenised:
+        key = tuple(canon(w) for w in toks)
+        if term.target in index:
+            entry = (index[term.target], term.weight, _KIND.get(term.kind, _TERM))
+            table = main
+        elif term.target in cue_index:
+            entry = (cue_index[term.target], term.weight, _TERM)
+            table = cues
+        else:
+            continue  # vocabulary of a responsibility or area not in these profiles
+        table.setdefault(key, []).append(entry)
+    lengths: dict[str, tuple[set[int], set[int]]] = {}
+    for key in main:
+        lengths.setdefault(key[0], (set(), set()))[0].add(len(key))
+    for key in cues:
+        lengths.setdefault(key[0], (set(), set()))[1].add(len(key))
+    spans = {first: (tuple(sorted(m, reverse=True)), tuple(sorted(c, reverse=True)))
+             for first, (m, c) in lengths.items()}
+    known, bases = canon.tables()
+    return Tables(known, bases, {k: _merge(v) for k, v in main.items()},
+                  {k: _merge(v) for k, v in cues.items()}, spans)
+
+
+def _find(tokens: tuple[str, ...], tables: Tables) -> tuple[list[_Hit], list[_Hit]]:
+    """Phrases of the main and the cue table, each found greedily longest-first."""
+    main_hits: list[_Hit] = []
+    cue_hits: list[_Hit] = []
+    spans_of, main, cues = tables.spans.get, tables.main, tables.cues
+    n = len(tokens)
+    main_next = cue_next = 0
+    for i, tok in enumerate(tokens):
+        spans = spans_of(tok)
+        if spans is None:
+            continue
+        # only lengths some phrase has are tried, longest first
+        sizes, cue_sizes = spans
+        if sizes and i >= main_next:
+            for size in sizes:
+                if size <= n - i:
+                    found = main.get(tokens[i:i + size])
                     if found is not None:
-                        hits.append((i, i + size, found))
-                        i += size
+                        main_hits.append((i, i + size, found))
+                        main_next = i + size
                         break
-                else:
-                    i += 1
-            else:
-                i += 1
-        return hits
+        if cue_sizes and i >= cue_next:
+            for size in cue_sizes:
+                if size <= n - i:
+                    found = cues.get(tokens[i:i + size])
+                    if found is not None:
+                        cue_hits.append((i, i + size, found))
+                        cue_next = i + size
+                        break
+    return main_hits, cue_hits
 
 
 class Matcher:
     """Duty text -> :class:`Match`, built from the profiles and their vocabulary."""
 
-    def __init__(self, profiles: Profiles) -> None:
+    def __init__(self, profiles: Profiles, tables: Tables | None = None) -> None:
         self.profiles = profiles
         resps = profiles.responsibilities()
         self._resp_ids = [r.id for r in resps]
         self._roles = [r.role for r in resps]
-        areas = sorted(profiles.areas)
-        self._targets: list[str] = self._resp_ids + [f"none.{a}" for a in areas]
+        self._targets, cue_names = _targets(profiles)
         self._n_resp = len(self._resp_ids)
-        index = {t: i for i, t in enumerate(self._targets)}
-        cue_names = ["cue.tech", "cue.objects"] + [f"cue.{p.role}" for p in profiles.profiles]
         cue_index = {c: i for i, c in enumerate(cue_names)}
         self._cue_role = {i: c[4:] for c, i in cue_index.items() if i >= 2}
         self._role_cue_index = {role: i for i, role in self._cue_role.items()}
         self._n_cues = len(cue_names)
+        # each responsibility's role cue (-1: its role has none)
+        self._resp_cue = [self._role_cue_index.get(role, -1) for role in self._roles]
         self._partners = {rid: set(profiles.shared_partners(rid)) for rid in self._resp_ids}
-
-        tokenised: list[tuple[VocabTerm, list[str]]] = [
-            (t, [tok.norm for tok in tokenise(t.phrase)]) for t in profiles.vocabulary
-        ]
-        self._canon = Canon(w for _, toks in tokenised for w in toks)
-        # one table for all languages: a duty may mix them, and the answer must not hang
-        # on language detection (Vietnamese without accents reads like any Latin text)
-        main, cues = _PhraseTable(), _PhraseTable()
-        for term, toks in tokenised:
-            key = tuple(self._canon(w) for w in toks)
-            if term.target in index:
-                entry = _Entry(index[term.target], term.weight, _KIND.get(term.kind, _TERM))
-                table = main
-            elif term.target in cue_index:
-                entry = _Entry(cue_index[term.target], term.weight, _TERM)
-                table = cues
-            else:
-                continue  # vocabulary of a responsibility or area not in these profiles
-            table.add(key, entry)
-        self._main = _Tables(main)
-        self._cues = _Tables(cues)
-        self._cache: dict[str, Match] = {}
+        self.tables = tables if tables is not None else compile_tables(profiles)
+        self._canon = Canon.from_tables(self.tables.known, self.tables.bases)
 
     # ------------------------------------------------------------ public
 
     def match(self, text: str) -> Match:
         """The best responsibility for one duty line (or none), with evidence."""
-        hit = self._cache.get(text)
-        if hit is None:
-            hit = self._match(text)
-            if len(self._cache) < 100_000:
-                self._cache[text] = hit
-        return hit
+        return self._match(text)
 
     def match_many(self, texts: Iterable[str]) -> list[Match]:
-        """:meth:`match` for each text, in order."""
-        return [self.match(t) for t in texts]
+        """:meth:`match` for each text, in order (a text repeated is matched once)."""
+        # memoised within this call only: the matcher keeps no duty text afterwards
+        seen: dict[str, Match] = {}
+        out = []
+        for t in texts:
+            hit = seen.get(t) if isinstance(t, str) else None
+            if hit is None:
+                hit = self._match(t)
+                if isinstance(t, str):
+                    seen[t] = hit
+            out.append(hit)
+        return out
+
+    def forget(self) -> None:
+        """Empty the cache of words seen, so no word of a checked plan stays in memory."""
+        self._canon.forget()
 
     # ------------------------------------------------------------ scoring
 
@@ -172,22 +202,22 @@ class Matcher:
         tokens = tokenise(text)
         lang = detect_lang(text, tokens)
         canon = self._canon
-        norms = tuple([canon(t[0]) for t in tokens])
-        main_hits = self._main.find(norms)
-        cue_hits = self._cues.find(norms)
+        known = canon._cache.get
+        norms = tuple([known(t[0]) or canon(t[0]) for t in tokens])
+        main_hits, cue_hits = _find(norms, self.tables)
 
         n_resp = self._n_resp
         cue_sum = [0.0] * self._n_cues
         cue_spans: list[list[tuple[int, int]]] = [[] for _ in range(self._n_cues)]
         for start, end, entries in cue_hits:
-            for e in entries:
-                cue_sum[e.target] += e.weight
-                cue_spans[e.target].append((start, end))
-        object_edges = {x for span in cue_spans[1] for x in span}
+            for target, w, _ in entries:
+                cue_sum[target] += w
+                cue_spans[target].append((start, end))
+        object_edges = {x for span in cue_spans[1] for x in span} if cue_spans[1] else _NONE
         tech = cue_sum[0] > 0
         if not tech:
-            tech = any(e.kind == _TERM and e.target < n_resp and e.weight > 0
-                       for _, _, entries in main_hits for e in entries)
+            tech = any(kind == _TERM and target < n_resp and w > 0
+                       for _, _, entries in main_hits for target, w, kind in entries)
 
         weights: dict[int, list[float]] = {}
         spans: dict[int, list[tuple[int, int]]] = {}
@@ -209,7 +239,7 @@ class Matcher:
                     spans[target] = [(start, end)]
 
         roles = self._roles
-        role_cue = {role: min(cue_sum[ci], CUE_CAP) for ci, role in self._cue_role.items()}
+        role_cue = [min(cue_sum[ci], CUE_CAP) if ci >= 0 else 0.0 for ci in self._resp_cue]
         plain: dict[int, float] = {}
         scores: dict[int, float] = {}
         none_total = 0.0
@@ -219,21 +249,21 @@ class Matcher:
                 plain[t] = sc
                 # cues pick a side between responsibilities; whether the duty is technology
                 # work at all is decided on the words themselves
-                scores[t] = sc + role_cue.get(roles[t], 0.0) if sc > 0 else sc
+                scores[t] = sc + role_cue[t] if sc > 0 else sc
             else:
                 scores[t] = sc
                 none_total += sc
 
-        ranked = sorted(plain, key=lambda t: (-scores[t], t))
+        ranked = sorted(plain, key=lambda t: (-scores[t], t)) if len(plain) > 1 else list(plain)
         best = ranked[0] if ranked else None
         best_score = scores[best] if best is not None else 0.0
         best_plain = plain[best] if best is not None else 0.0
 
-        candidates = tuple(
-            Candidate(self._resp_ids[t], roles[t], round(scores[t], 3),
-                      _quote(text, tokens, spans[t]))
+        resp_ids = self._resp_ids
+        candidates = tuple([
+            Candidate(resp_ids[t], roles[t], round(scores[t], 3), _quote(text, tokens, spans[t]))
             for t in ranked[:MAX_CANDIDATES]
-        )
+        ])
         if best is None or none_total >= best_plain:
             if none_total <= 0:
                 return Match(text, lang, None, None, NO_EVIDENCE_CONFIDENCE, (),
@@ -244,12 +274,12 @@ class Matcher:
             return Match(text, lang, None, None, conf, _quote(text, tokens, area_spans),
                          candidates=candidates, area=self._targets[area_t][5:])
 
-        rid, role = self._resp_ids[best], roles[best]
+        rid, role = resp_ids[best], roles[best]
         runner = ranked[1] if len(ranked) > 1 else None
         shared_with = None
         second = none_total
         if runner is not None:
-            runner_id = self._resp_ids[runner]
+            runner_id = resp_ids[runner]
             if runner_id in self._partners[rid] and scores[runner] >= STRADDLE * best_score:
                 shared_with = runner_id
                 # either side of a straddled pair is right: the lead to beat is the next one
@@ -268,8 +298,9 @@ def _sum_decaying(weights: list[float]) -> float:
     """Sum with diminishing returns, so a list of objects does not outweigh the verb."""
     if len(weights) == 1:
         return weights[0]
-    return sum(w * f for w, f in zip(sorted(weights, reverse=True), _DECAY, strict=False)) + (
-        sum(sorted(weights, reverse=True)[len(_DECAY):]) * _DECAY[-1])
+    ordered = sorted(weights, reverse=True)
+    return sum(w * f for w, f in zip(ordered, _DECAY, strict=False)) + (
+        sum(ordered[len(_DECAY):]) * _DECAY[-1])
 
 
 _DECAY = (1.0, 0.6, 0.4, 0.3)
@@ -297,4 +328,7 @@ def _quote(text: str, tokens: Sequence[Token], spans: Sequence[tuple[int, int]])
 @lru_cache(maxsize=1)
 def default_matcher() -> Matcher:
     """The matcher for the bundled profiles (built once per process)."""
-    return Matcher(load_profiles())
+    from .compiled import default_compiled
+
+    profiles, tables = default_compiled()
+    return Matcher(profiles, tables)

@@ -25,17 +25,15 @@ from .report_model import (
     ReportSheet,
     Style,
     Table,
+    a1,
     shown,
 )
 
 SCHEMA = "rolefit/plan-summary-v1"
 PORTFOLIO_FILE = "rolefit-portfolio.xlsx"
 
-#: The portfolio compares plans in several languages, so it speaks English.
+#: The portfolio compares plans in several languages; it speaks this one unless told otherwise.
 LANG = "en"
-
-SHEETS = {"overview": "Overview", "plans": "Plans", "responsibilities": "Responsibilities",
-          "failed": "Failed"}
 
 PORTFOLIO_STYLES: dict[str, Style] = {
     **STYLES,
@@ -157,37 +155,50 @@ def summary_from_json(data: Mapping[str, Any]) -> PlanSummary:
         raise ValueError(f"incomplete plan summary ({exc})") from None
 
 
-def _header(*labels: str) -> tuple[Cell, ...]:
-    return tuple(Cell(label, "header") for label in labels)
+class _Words:
+    """The portfolio's wording in one language, from the message catalogue."""
 
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
 
-def _a1(row: int, col: int) -> str:
-    from .layout import column_letter
+    def __call__(self, key: str, **params: object) -> str:
+        return say(self.lang, f"portfolio.{key}", **params)
 
-    return f"{column_letter(col + 1)}{row + 1}"
+    def header(self, *keys: str) -> tuple[Cell, ...]:
+        return tuple(Cell(self(k), "header") for k in keys)
+
+    def kind(self, kind: str) -> str:
+        return say(self.lang, f"kind.{kind}")
+
+    def sheet(self, key: str) -> str:
+        return self(f"sheet.{key}")
 
 
 def build_portfolio(summaries: Iterable[PlanSummary], failures: Iterable[Failure],
-                    profiles: Profiles, info: PortfolioInfo) -> ReportBook:
+                    profiles: Profiles, info: PortfolioInfo, *,
+                    lang: str = LANG) -> ReportBook:
     """Sheets comparing every plan: Overview, Plans, Responsibilities (with a chart), Failed.
 
     ``summaries`` is read once, so it may be a generator over stored summaries.
     """
-    plans, gaps, overlaps, totals = _plans(summaries)
-    failed = _failed(list(failures))
-    responsibilities = _responsibilities(profiles, gaps, overlaps, totals["plans"])
-    overview = _overview(info, totals, len(failed.rows) - 1 if failed.table else 0)
-    return ReportBook(title=f"rolefit portfolio: {info.folder}", plan=info.folder,
+    words = _Words(lang)
+    plans, gaps, overlaps, totals = _plans(summaries, words)
+    failed = _failed(list(failures), words)
+    responsibilities = _responsibilities(profiles, gaps, overlaps, totals["plans"], words)
+    overview = _overview(info, totals, len(failed.rows) - 1 if failed.table else 0, words)
+    return ReportBook(title=words("title", folder=info.folder), plan=info.folder,
                       sheets=(overview, plans, responsibilities, failed),
-                      styles=PORTFOLIO_STYLES)
+                      styles=PORTFOLIO_STYLES, lang=lang, page_label=say(lang, "label.page"))
 
 
-def _plans(summaries: Iterable[PlanSummary]) -> tuple[
+def _plans(summaries: Iterable[PlanSummary], words: _Words) -> tuple[
         ReportSheet, Counter[str], Counter[str], Counter[str]]:
     kinds = FINDING_KINDS
-    header = _header("File", "Report", "Language", "Executives", "Duties",
-                     *ROLES, *(f"{r} coverage" for r in ROLES),
-                     *(say(LANG, f"kind.{k}") for k in kinds), "Findings", "Top finding")
+    header = (*words.header("file", "report", "language", "executives", "duties"),
+              *(Cell(role, "header") for role in ROLES),
+              *(Cell(say(words.lang, "label.coverage_of", role=r), "header") for r in ROLES),
+              *(Cell(words.kind(k), "header") for k in kinds),
+              *words.header("findings", "top_finding"))
     rows: list[tuple[Cell, ...]] = [header]
     gaps: Counter[str] = Counter()
     overlaps: Counter[str] = Counter()
@@ -202,11 +213,12 @@ def _plans(summaries: Iterable[PlanSummary]) -> tuple[
             names = s.role_holders.get(role, ())
             if not names:
                 totals[f"missing.{role}"] += 1
-            holders.append(Cell(", ".join(names), "text") if names else Cell("missing", "missing"))
+            holders.append(Cell(", ".join(names), "text") if names
+                           else Cell(words("missing"), "missing"))
         for kind in kinds:
             totals[f"kind.{kind}"] += s.counts.get(kind, 0)
-        top = (Cell(shown(f"{say(LANG, f'kind.{s.top_kind}')}: {s.top_message}"),
-                    f"kind.{s.top_kind}") if s.top_kind else Cell("none", "ok"))
+        top = (Cell(shown(f"{words.kind(s.top_kind)}: {s.top_message}"), f"kind.{s.top_kind}")
+               if s.top_kind else Cell(words("none"), "ok"))
         rows.append((
             Cell(s.file, "text"),
             Cell(s.report, "link", Link(s.report_sheet, "A1", s.report)),
@@ -225,20 +237,21 @@ def _plans(summaries: Iterable[PlanSummary]) -> tuple[
                            "#F8696B", "#63BE7B"),) if len(rows) > 1 else ())
     widths = (40, 40, 9, 11, 9, *([24] * len(ROLES)), *([12] * len(ROLES)),
               *([11] * len(kinds)), 10, 70)
-    sheet = ReportSheet(SHEETS["plans"], tuple(rows), widths, freeze=(1, 1),
+    sheet = ReportSheet(words.sheet("plans"), tuple(rows), widths, freeze=(1, 1),
                         table=Table(0, 0, len(rows) - 1, last_col), landscape=True,
                         scales=scales)
     return sheet, gaps, overlaps, totals
 
 
 def _responsibilities(profiles: Profiles, gaps: Counter[str], overlaps: Counter[str],
-                      plans: int) -> ReportSheet:
-    rows: list[tuple[Cell, ...]] = [_header(
-        "Role", "Id", "Responsibility", "Plans with a gap", "Plans with an overlap",
-        "Gap share", "Overlap share")]
+                      plans: int, words: _Words) -> ReportSheet:
+    rows: list[tuple[Cell, ...]] = [words.header(
+        "role", "id", "responsibility", "plans_with_gap", "plans_with_overlap", "gap_share",
+        "overlap_share")]
     for resp in profiles.responsibilities():
         g, o = gaps.get(resp.id, 0), overlaps.get(resp.id, 0)
-        rows.append((Cell(resp.role, "label"), Cell(resp.id), Cell(resp.name, "text"),
+        rows.append((Cell(resp.role, "label"), Cell(resp.id),
+                     Cell(resp.text(words.lang)[0], "text"),
                      Cell(g, "number"), Cell(o, "number"),
                      Cell(g / plans if plans else 0.0, "percent"),
                      Cell(o / plans if plans else 0.0, "percent")))
@@ -247,54 +260,53 @@ def _responsibilities(profiles: Profiles, gaps: Counter[str], overlaps: Counter[
     if last >= 1:
         charts = (Chart(
             kind="stacked_bar",
-            title="Plans with a gap or an overlap, per responsibility",
+            title=words("chart_title"),
             categories=(1, 2, last, 2),
-            series=(("Gap", (1, 3, last, 3), "#C00000"),
-                    ("Overlap", (1, 4, last, 4), "#ED7D31")),
-            anchor=_a1(0, 8),
+            series=((words("gap"), (1, 3, last, 3), "#C00000"),
+                    (words("overlap"), (1, 4, last, 4), "#ED7D31")),
+            anchor=a1(0, 8),
             # tall enough for one readable label per responsibility
             size=(640, max(320, 60 + 22 * last)),
-            value_title="Plans",
+            value_title=words("plans"),
         ),)
-    return ReportSheet(SHEETS["responsibilities"], tuple(rows), (8, 28, 44, 14, 14, 11, 11),
-                       freeze=(1, 2), table=Table(0, 0, last, 6), charts=charts,
-                       landscape=True)
+    return ReportSheet(words.sheet("responsibilities"), tuple(rows),
+                       (8, 28, 44, 14, 14, 11, 11), freeze=(1, 2), table=Table(0, 0, last, 6),
+                       charts=charts, landscape=True)
 
 
-def _failed(failures: list[Failure]) -> ReportSheet:
+def _failed(failures: list[Failure], words: _Words) -> ReportSheet:
     if not failures:
-        return ReportSheet(SHEETS["failed"], ((Cell("Every file was checked.", "ok"),),),
-                           (60,))
-    rows: list[tuple[Cell, ...]] = [_header("File", "Problem")]
+        return ReportSheet(words.sheet("failed"), ((Cell(words("all_checked"), "ok"),),), (60,))
+    rows: list[tuple[Cell, ...]] = [words.header("file", "problem")]
     rows.extend((Cell(f.file, "text"), Cell(shown(f.error), "text")) for f in failures)
-    return ReportSheet(SHEETS["failed"], tuple(rows), (50, 100), freeze=(1, 0),
+    return ReportSheet(words.sheet("failed"), tuple(rows), (50, 100), freeze=(1, 0),
                        table=Table(0, 0, len(rows) - 1, 1), landscape=True)
 
 
-def _overview(info: PortfolioInfo, totals: Counter[str], failed: int) -> ReportSheet:
-    plans = totals["plans"]
+def _overview(info: PortfolioInfo, totals: Counter[str], failed: int,
+              words: _Words) -> ReportSheet:
+    lang = words.lang
     rows: list[tuple[Cell, ...]] = [
-        (Cell(f"rolefit portfolio: {info.folder}", "title"),),
-        (Cell("Folder", "label"), Cell(info.folder)),
-        (Cell("Checked on", "label"), Cell(info.checked_on.isoformat())),
-        (Cell(say(LANG, "label.profiles_version"), "label"), Cell(info.profiles_version)),
+        (Cell(words("title", folder=info.folder), "title"),),
+        (Cell(words("folder"), "label"), Cell(info.folder)),
+        (Cell(say(lang, "label.checked_on"), "label"), Cell(info.checked_on.isoformat())),
+        (Cell(say(lang, "label.profiles_version"), "label"), Cell(info.profiles_version)),
         *((Cell(k, "label"), Cell(v)) for k, v in info.extra.items()),
         (),
-        (Cell("Plans checked", "label"), Cell(plans, "number")),
-        (Cell("Files that failed", "label"),
+        (Cell(words("plans_checked"), "label"), Cell(totals["plans"], "number")),
+        (Cell(words("files_failed"), "label"),
          Cell(failed, "warn" if failed else "number",
-              Link(SHEETS["failed"], "A1") if failed else None)),
-        *((Cell(f"Plans without a {role}", "label"),
+              Link(words.sheet("failed"), "A1") if failed else None)),
+        *((Cell(words("plans_without", role=role), "label"),
            Cell(totals[f"missing.{role}"], "number")) for role in ROLES),
-        (Cell("Findings in all plans", "label"), Cell(totals["findings"], "number")),
+        (Cell(words("findings_all"), "label"), Cell(totals["findings"], "number")),
         (),
-        _header(say(LANG, "label.kind"), "Findings in all plans"),
+        (Cell(say(lang, "label.kind"), "header"), Cell(words("findings_all"), "header")),
     ]
     for kind in FINDING_KINDS:
-        rows.append((Cell(say(LANG, f"kind.{kind}"), f"kind.{kind}"),
+        rows.append((Cell(words.kind(kind), f"kind.{kind}"),
                      Cell(totals[f"kind.{kind}"], "number")))
     rows.append(())
-    rows.append((Cell("Each plan, with a link to its report: sheet Plans. Responsibilities "
-                      "left open or held twice across plans: sheet Responsibilities.",
-                      "text"),))
-    return ReportSheet(SHEETS["overview"], tuple(rows), (34, 60))
+    rows.append((Cell(words("guide", plans=words.sheet("plans"),
+                            responsibilities=words.sheet("responsibilities")), "text"),))
+    return ReportSheet(words.sheet("overview"), tuple(rows), (34, 60))

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .model import Profile, Profiles, Responsibility, RolefitError, SharedPair, Source, VocabTerm
-from .resources import data_dir
 from .text import words
 
 #: The public contract of spec/profiles.md: every id with its owner role.
@@ -268,9 +266,11 @@ def load_profiles(folder: Path | None = None) -> Profiles:
     return _load(Path(folder))
 
 
-@lru_cache(maxsize=1)
 def _default_profiles() -> Profiles:
-    return _load(data_dir("roles_data"))
+    # read from the compiled-profiles cache when it matches the data (see addin.compiled)
+    from .compiled import default_compiled
+
+    return default_compiled()[0]
 
 
 def _display(folder: Path, file: Path) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .i18n import catalogue, say
+from .layout_cells import column_letter
 from .model import FINDING_KINDS, ROLES, CellValue, Finding, Profiles, Report
 
 #: Text longer than this is cut in the workbook (the JSON keeps it whole).
@@ -50,6 +51,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a report sheet: its value, a style name from the book, maybe a link."""
+
     value: CellValue
     style: str = ""
     link: Link | None = None
@@ -101,6 +104,8 @@ class ColourScale:
 
 @dataclass(frozen=True)
 class ReportSheet:
+    """One sheet of the report: rows of cells and how the sheet is shown and printed."""
+
     name: str
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...]
@@ -116,6 +121,8 @@ class ReportSheet:
 
 @dataclass(frozen=True)
 class ReportBook:
+    """The whole report as sheets, with the styles its cells name."""
+
     title: str
     plan: str
     sheets: tuple[ReportSheet, ...]
@@ -126,6 +133,7 @@ class ReportBook:
     page_label: str = "Page {page} of {pages}"
 
     def sheet(self, name: str) -> ReportSheet:
+        """The sheet called ``name``; KeyError if there is none."""
         for s in self.sheets:
             if s.name == name:
                 return s
@@ -173,25 +181,9 @@ def shown(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
-#: Starts of text that Excel takes for a formula (or a DDE call) when it is typed or set.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_excel_input(value: CellValue) -> CellValue:
-    """A value safe to set into live Excel (xlwings, Office.js): text that Excel would run
-    as a formula, or whose own leading apostrophe Excel would hide, gets an apostrophe."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
-        return "'" + value
-    return value
-
-
 def a1(row: int, col: int) -> str:
     """The A1 name of a 0-based (row, col)."""
-    letters, n = "", col + 1
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return f"{column_letter(col + 1)}{row + 1}"
 
 
 def heat_colour(value: float, top: float, low: str = HEAT_LOW, high: str = HEAT_HIGH) -> str:

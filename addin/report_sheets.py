@@ -1,6 +1,7 @@
-"""How a report book lands in an open workbook: sheet names, values, style blocks, links.
+"""How a report book lands in an open workbook through xlwings: names, values, style ranges.
 
-Pure planning for the live-Excel writer (:mod:`addin.excel_ribbon`). Everything is decided
+Pure planning for the desktop ribbon button (:mod:`addin.excel_ribbon`), built on the
+grouping shared with the Office.js add-in (:mod:`addin.live_sheets`). Everything is decided
 here and tested without Excel; the writer only carries out the few bulk calls listed in a
 :class:`WritePlan`, because every call into Excel crosses COM or AppleScript and costs time.
 """
@@ -13,42 +14,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .layout import column_letter
+from .i18n import say
+from .layout_cells import column_letter
+from .live_sheets import (
+    MAX_SHEET_NAME,
+    Block,
+    cell_ref,
+    clean_sheet_name,
+    link_sheet,
+    live_sheet,
+    live_value,
+)
 from .model import CellValue, SheetData, WorkbookData
 from .report_model import Link, ReportBook, ReportSheet, Style
 
 #: Sheet-scoped defined name on every report sheet rolefit writes: how it finds its own sheets.
 MARKER = "rolefit_report"
 MARKER_REFERS_TO = '="rolefit report sheet"'
-#: Excel's limits: sheet names, the text of a message box, a range address given as a string.
-MAX_SHEET_NAME = 31
+#: Excel's limits: the text of a message box, a range address given as a string.
 MAX_MESSAGE = 1000
 MAX_ADDRESS = 255
 #: A string literal inside a formula may hold at most 255 characters.
 MAX_LITERAL = 255
-_BAD_NAME_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
-@dataclass(frozen=True)
-class Block:
-    """A rectangle of cells, 0-based and inclusive."""
-
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
-
-    @property
-    def address(self) -> str:
-        """The rectangle in A1 notation, e.g. ``B2:D9`` (one cell: ``B2``)."""
-        top = f"{column_letter(self.first_col + 1)}{self.first_row + 1}"
-        if (self.first_row, self.first_col) == (self.last_row, self.last_col):
-            return top
-        return f"{top}:{column_letter(self.last_col + 1)}{self.last_row + 1}"
-
-    @property
-    def cells(self) -> int:
-        return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
 
 @dataclass(frozen=True)
@@ -79,6 +66,7 @@ class SheetWrite:
 
     @property
     def values_address(self) -> str | None:
+        """The range the values fill (from A1), or None when there are none."""
         if not self.values or not self.values[0]:
             return None
         return Block(0, 0, len(self.values) - 1, len(self.values[0]) - 1).address
@@ -93,6 +81,7 @@ class WritePlan:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The report sheets' names in the workbook, in order."""
         return tuple(s.name for s in self.sheets)
 
 
@@ -136,13 +125,12 @@ def is_marker(defined_name: str) -> bool:
     return defined_name.rsplit("!", 1)[-1].casefold() == MARKER.casefold()
 
 
+def is_report_sheet(defined_names: Iterable[str]) -> bool:
+    """Whether a sheet is a report rolefit wrote: output to replace, never a plan to read."""
+    return any(is_marker(n) for n in defined_names)
+
+
 # ---------------------------------------------------------------- writing
-
-
-def clean_sheet_name(name: str) -> str:
-    """A legal Excel sheet name: no []:*?/\\, no edge apostrophes, at most 31 characters."""
-    cleaned = name.translate(_BAD_NAME_CHARS).strip().strip("'")[:MAX_SHEET_NAME].strip()
-    return cleaned or "Report"
 
 
 def _candidates(wanted: str) -> Iterator[str]:
@@ -164,6 +152,11 @@ def text_cell(text: str) -> str:
     return "'" + text if text else text
 
 
+def _value(value: CellValue) -> CellValue:
+    value = live_value(value)
+    return text_cell(value) if isinstance(value, str) else value
+
+
 def _literal(text: str) -> str:
     """A formula string literal; long text is joined from pieces Excel accepts."""
     parts = [text[i:i + MAX_LITERAL] for i in range(0, len(text), MAX_LITERAL)] or [""]
@@ -172,8 +165,7 @@ def _literal(text: str) -> str:
 
 def link_target(link: Link, names: Mapping[str, str], this_file: str | None) -> str:
     """Where a HYPERLINK points: ``#'Sheet'!A1`` inside this workbook, else file#sheet."""
-    sheet = names.get(link.sheet, link.sheet) if link.file is None else link.sheet
-    target = "'" + sheet.replace("'", "''") + "'!" + link.cell
+    target = cell_ref(link_sheet(link, names), link.cell)
     if link.file is None or link.file == this_file:
         return "#" + target
     return link.file + "#" + target
@@ -182,44 +174,6 @@ def link_target(link: Link, names: Mapping[str, str], this_file: str | None) -> 
 def hyperlink_formula(target: str, text: str) -> str:
     """A HYPERLINK formula: the link travels with the bulk value write, no call per cell."""
     return f"=HYPERLINK({_literal(target)},{_literal(text)})"
-
-
-def _value(value: CellValue) -> CellValue:
-    if isinstance(value, datetime | date):
-        return text_cell(value.isoformat())
-    if isinstance(value, str):
-        return text_cell(value)
-    return value
-
-
-def blocks(cells: Iterable[tuple[int, int]]) -> list[Block]:
-    """Cover cells with few rectangles: runs along each row, stacked when rows repeat."""
-    by_row: dict[int, list[int]] = {}
-    for r, c in cells:
-        by_row.setdefault(r, []).append(c)
-    done: list[Block] = []
-    open_: dict[tuple[int, int], Block] = {}
-    for r in sorted(by_row):
-        cols = sorted(set(by_row[r]))
-        spans: list[tuple[int, int]] = []
-        for c in cols:
-            if spans and spans[-1][1] == c - 1:
-                spans[-1] = (spans[-1][0], c)
-            else:
-                spans.append((c, c))
-        still: dict[tuple[int, int], Block] = {}
-        for span in spans:
-            prev = open_.pop(span, None)
-            if prev is not None and prev.last_row == r - 1:
-                still[span] = Block(prev.first_row, span[0], r, span[1])
-            else:
-                if prev is not None:
-                    done.append(prev)
-                still[span] = Block(r, span[0], r, span[1])
-        done.extend(open_.values())
-        open_ = still
-    done.extend(open_.values())
-    return sorted(done, key=lambda b: (b.first_row, b.first_col))
 
 
 def join_addresses(parts: Sequence[Block], multi_area: bool) -> tuple[str, ...]:
@@ -241,12 +195,6 @@ def join_addresses(parts: Sequence[Block], multi_area: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
-def has_format(style: Style, top_aligned: bool) -> bool:
-    """Whether a style changes anything on a blank Excel cell (given the sheet-wide alignment)."""
-    return bool(style.bold or style.italic or style.size or style.color or style.fill
-                or style.wrap or style.num_format or style.valign_top != top_aligned)
-
-
 def freeze_address(rows: int, cols: int) -> str | None:
     """The range Excel freezes for ``rows`` top rows and ``cols`` left columns."""
     if rows <= 0 and cols <= 0:
@@ -262,40 +210,27 @@ def freeze_address(rows: int, cols: int) -> str | None:
 def _sheet_write(sheet: ReportSheet, name: str, reuse: bool, styles: Mapping[str, Style],
                  names: Mapping[str, str], this_file: str | None,
                  multi_area: bool) -> SheetWrite:
-    width = max((len(row) for row in sheet.rows), default=0)
-    values: list[tuple[CellValue, ...]] = []
-    cells_by_style: dict[str, list[tuple[int, int]]] = {}
-    for r, row in enumerate(sheet.rows):
-        out: list[CellValue] = []
-        for c, cell in enumerate(row):
-            if cell.link is not None:
-                text = "" if cell.value is None else str(cell.value)
-                out.append(hyperlink_formula(link_target(cell.link, names, this_file), text))
-            else:
-                out.append(_value(cell.value))
-            cells_by_style.setdefault(cell.style, []).append((r, c))
-        values.append(tuple(out) + (None,) * (width - len(out)))
-    used = [styles.get(k, Style()) for k in cells_by_style]
-    top = bool(values and width) and all(s.valign_top for s in used)
-    ranges = []
-    for key, cells in cells_by_style.items():
-        style = styles.get(key, Style())
-        if has_format(style, top):
-            ranges.append(StyleRanges(style, join_addresses(blocks(cells), multi_area)))
+    live = live_sheet(sheet, styles)
+    values = [[_value(cell.value) for cell in row] for row in live.rows]
+    for at in live.links:
+        values[at.row][at.col] = hyperlink_formula(link_target(at.link, names, this_file),
+                                                   at.text)
+    grid = live.grid
     return SheetWrite(
-        name=name, reuse=reuse, values=tuple(values), widths=sheet.widths,
+        name=name, reuse=reuse, values=tuple(tuple(row) for row in values), widths=sheet.widths,
         freeze=freeze_address(*sheet.freeze), split=sheet.freeze,
-        top_aligned=Block(0, 0, len(values) - 1, width - 1).address if top else None,
-        styles=tuple(ranges))
+        top_aligned=grid.address if grid is not None and live.top_aligned else None,
+        styles=tuple(StyleRanges(s.style, join_addresses(s.blocks, multi_area))
+                     for s in live.styles))
 
 
-def plan_writes(book: ReportBook, existing: Sequence[tuple[str, bool]], *,
-                this_file: str | None = None, multi_area: bool = False) -> WritePlan:
-    """Plan writing ``book`` into a workbook whose sheets are ``existing`` (name, ours?).
+def sheet_names(book: ReportBook, existing: Sequence[tuple[str, bool]]
+                ) -> tuple[dict[str, tuple[str, bool]], tuple[str, ...]]:
+    """Where each report sheet goes in a workbook whose sheets are ``existing`` (name, ours?).
 
-    Report sheets from an earlier run (ours) are reused when the name is the same, the others
-    of ours deleted. A user's sheet is never touched: a report sheet whose name is taken by
-    one gets a numbered name. Links to ``this_file`` (the plan) point inside the workbook.
+    Returns report sheet name -> (name in the workbook, reuses our old sheet?), and our old
+    sheets left over, to delete. A user's sheet is never touched: a report sheet whose name
+    is taken by one gets a numbered name.
     """
     ours = {name.casefold(): name for name, mine in existing if mine}
     taken = {name.casefold() for name, mine in existing if not mine}
@@ -310,16 +245,27 @@ def plan_writes(book: ReportBook, existing: Sequence[tuple[str, bool]], *,
                 break
         taken.add(name.casefold())
         final[sheet.name] = (name, reuse)
+    return final, tuple(ours.values())
+
+
+def plan_writes(book: ReportBook, existing: Sequence[tuple[str, bool]], *,
+                this_file: str | None = None, multi_area: bool = False) -> WritePlan:
+    """Plan writing ``book`` into a workbook whose sheets are ``existing`` (name, ours?).
+
+    Report sheets from an earlier run (ours) are reused when the name is the same, the others
+    of ours deleted; see :func:`sheet_names`. Links to ``this_file`` (the plan) point inside
+    the workbook.
+    """
+    final, delete = sheet_names(book, existing)
     names = {k: v[0] for k, v in final.items()}
     writes = tuple(_sheet_write(s, *final[s.name], book.styles, names, this_file, multi_area)
                    for s in book.sheets)
-    return WritePlan(delete=tuple(ours.values()), sheets=writes)
+    return WritePlan(delete=delete, sheets=writes)
 
 
-def done_message(summary: Sequence[str], sheets: Sequence[str]) -> str:
+def done_message(summary: Sequence[str], sheets: Sequence[str], lang: str = "en") -> str:
     """The closing message box: the summary and where the report is, within Excel's limit."""
-    tail = (f"Report sheets: {', '.join(sheets)}. "
-            "Save the workbook to keep them; run the check again after changes.")
+    tail = say(lang, "ribbon.done", sheets=", ".join(sheets))
     room = MAX_MESSAGE - len(tail) - 2
     lines: list[str] = []
     used = 0

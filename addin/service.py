@@ -138,11 +138,15 @@ def check_to_json(workbook: WorkbookData, *, sheet: str | None = None, lang: str
     from .summary import summary_lines
     from .web_sheets import book_to_json
 
-    report = api.check_workbook(workbook, sheet=sheet, lang=lang)
-    # the plan is the open workbook, so links back to its cells stay inside it
-    book = api.report_book(report, checked_on=checked_on, plan_file=workbook.name)
-    return {"report": report_to_json(report), "summary": summary_lines(report),
-            "sheets": book_to_json(book)}
+    try:
+        report = api.check_workbook(workbook, sheet=sheet, lang=lang)
+        # the plan is the open workbook, so links back to its cells stay inside it
+        book = api.report_book(report, checked_on=checked_on, plan_file=workbook.name)
+        return {"report": report_to_json(report), "summary": summary_lines(report),
+                "sheets": book_to_json(book)}
+    finally:
+        # nothing of the plan stays behind once it is answered, not even its words
+        api.forget_words()
 
 
 def example_workbook() -> WorkbookData:
@@ -312,6 +316,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     taskpane = env.get_template("taskpane.html.j2").render(**page_vars)
     commands = env.get_template("commands.html.j2").render(**page_vars)
     script = (WEB_DIR / "rolefit.js").read_bytes()
+    _warm_up()
 
     app = FastAPI(
         title="rolefit add-in service",
@@ -418,6 +423,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(AccessLog)
     return app
+
+
+def _warm_up() -> None:
+    """Load the profiles and the matcher now, not in the first user's request."""
+    import gc
+    from importlib import import_module
+
+    from .matcher import default_matcher
+    from .profiles import load_profiles
+
+    for module in ("api", "report_json", "summary", "web_sheets"):
+        import_module(f"{__package__}.{module}")
+    load_profiles()
+    default_matcher()
+    # the profiles and tables live as long as the process: keep them out of every
+    # garbage collection pass, which then only looks at a request's own objects
+    gc.collect()
+    gc.freeze()
 
 
 class _Unauthorised(Exception):

@@ -58,6 +58,9 @@ _JOIN_LONGEST = max(len(k) for k in _JOINS)
 # Letters, combining marks (Bengali vowel signs, Vietnamese decomposed tones), digits and
 # the zero-width joiners Bengali spelling uses inside words.
 _WORD_RE = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0980-\u09ff\u200c\u200d])+")
+# The same words in one character class (fast): ``\w`` differs only by "_", which
+# :func:`tokenise` turns into a space first (same length, so offsets are unchanged).
+_WORD_FAST_RE = re.compile(r"[\w\u0300-\u036f\u0980-\u09ff\u200c\u200d]+")
 # Short forms common in planning sheets, written out so the vocabulary needs one spelling.
 _SHORT_FORMS = {
     "mgmt": "management", "mgt": "management", "mngt": "management", "mgr": "manager",
@@ -75,6 +78,13 @@ _SHORT_FORMS = {
 _BN_FIRST, _BN_LAST = "\u0980", "\u09ff"
 _BN_CHAR_RE = re.compile("[\u0980-\u09ff]")
 _LATIN_CHAR_RE = re.compile(r"[^\W\d_\u0980-\u09ff]")
+# runs of the same letters: counting by runs is much faster than letter by letter
+_BN_RUN_RE = re.compile("[\u0980-\u09ff]+")
+_LATIN_RUN_RE = re.compile(r"[^\W\d_\u0980-\u09ff]+")
+
+
+def _count(runs: re.Pattern[str], text: str) -> int:
+    return sum(map(len, runs.findall(text)))
 _BN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 _JOINERS = str.maketrans("", "", "\u200c\u200d")
 _LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe",
@@ -157,26 +167,64 @@ class Token(NamedTuple):
     end: int
 
 
+# Raw word -> its normalised form, for words no join rule can start (the common case);
+# words that may start a join map to _SPECIAL. Bounded; see forget_words().
+_FORMS: dict[str, str] = {}
+_SPECIAL = "\0special"
+_FORMS_MAX = 100_000
+_new_token = tuple.__new__
+
+
+def _form(raw: str) -> str:
+    if len(raw) > _JOIN_LONGEST or (len(raw) > 1 and raw.lower() not in _JOINS):
+        form = normalise_token(raw)
+    else:
+        form = _SPECIAL
+    if len(_FORMS) < _FORMS_MAX:
+        _FORMS[raw] = form
+    return form
+
+
 def tokenise(text: str) -> list[Token]:
     """Split ``text`` into normalised tokens with offsets into ``text`` itself."""
-    raws = []
+    found = _WORD_FAST_RE.findall(text.replace("_", " ") if "_" in text else text)
+    tokens: list[Token] = []
     pos = 0
     find = text.find
-    for w in _WORD_RE.findall(text):
+    forms = _FORMS
+    for i, raw in enumerate(found):
+        form = forms.get(raw)
+        if form is None:
+            form = _form(raw)
+        if form is _SPECIAL:
+            return _tokenise_rest(text, found, i, pos, tokens)
+        start = find(raw, pos)
+        pos = start + len(raw)
+        if form:  # a lone combining mark folds to nothing
+            tokens.append(_new_token(Token, (form, start, pos)))
+    return tokens
+
+
+def _tokenise_rest(text: str, found: list[str], first: int, pos: int,
+                   tokens: list[Token]) -> list[Token]:
+    """:func:`tokenise` from the first word that may start a join rule ("R&D", "e-mail")."""
+    raws = []
+    find = text.find
+    for w in found[first:]:
         start = find(w, pos)
         pos = start + len(w)
         raws.append((w, start, pos))
-    tokens: list[Token] = []
     n = len(raws)
     i = 0
-    joins, norm = _JOINS, normalise_token
+    forms, joins = _FORMS, _JOINS
     while i < n:
         raw, start, end = raws[i]
-        if len(raw) > _JOIN_LONGEST or (len(raw) > 1 and raw.lower() not in joins):
-            # the common case: an ordinary word
-            word = norm(raw)
-            if word:
-                tokens.append(Token(word, start, end))
+        form = forms.get(raw)
+        if form is None:
+            form = _form(raw)
+        if form is not _SPECIAL:
+            if form:
+                tokens.append(Token(form, start, end))
             i += 1
             continue
         lower = raw.lower()
@@ -200,6 +248,13 @@ def tokenise(text: str) -> list[Token]:
             tokens.append(Token(word, start, end))
         i += 1
     return tokens
+
+
+def forget_words() -> None:
+    """Empty the word caches, so no word of a checked plan stays in memory."""
+    _FORMS.clear()
+    normalise_token.cache_clear()
+    fold_latin.cache_clear()
 
 
 def _join(text: str, raws: list[tuple[str, int, int]], i: int,
@@ -234,30 +289,39 @@ def detect_lang(text: str, tokens: list[Token] | None = None) -> LangCode:
     ``tokens`` may pass the line's :func:`tokenise` result to save tokenising twice.
     """
     vi_marked = not _VI_CHARS.isdisjoint(text.lower())
-    if _BN_CHAR_RE.search(text) is not None:
-        bn = len(_BN_CHAR_RE.findall(text))
-        latin = len(_LATIN_CHAR_RE.findall(text))
+    bengali = _BN_CHAR_RE.search(text) is not None
+    latin = -1
+    if bengali:
+        bn = _count(_BN_RUN_RE, text)
+        latin = _count(_LATIN_RUN_RE, text)
         if bn >= latin * 0.5:
             return "bn"
     elif not vi_marked:
-        return "vi" if _vi_ratio(tokenise(text) if tokens is None else tokens) >= 0.4 else "en"
-    latin = len(_LATIN_CHAR_RE.findall(text))
+        ratio = _vi_ratio(tokenise(text) if tokens is None else tokens, bengali)
+        return "vi" if ratio >= 0.4 else "en"
+    if latin < 0:
+        latin = _count(_LATIN_RUN_RE, text)
     if not latin:
         return "en"
     if vi_marked and latin < 40:
         return "vi"
-    ratio = _vi_ratio(tokenise(text) if tokens is None else tokens)
+    ratio = _vi_ratio(tokenise(text) if tokens is None else tokens, bengali)
     if vi_marked:
         # a single accented letter in a long English line (a name, a place) is not enough
         return "vi" if ratio >= 0.2 else "en"
     return "vi" if ratio >= 0.4 else "en"
 
 
-def _vi_ratio(tokens: list[Token]) -> float:
-    toks = [t.norm for t in tokens if not t.norm.isdigit() and not is_bengali(t.norm)]
+def _vi_ratio(tokens: list[Token], bengali: bool = True) -> float:
+    # without a Bengali letter in the text no token can be Bengali: skip that test
+    if bengali:
+        toks = [t[0] for t in tokens if not t[0].isdigit() and not is_bengali(t[0])]
+    else:
+        toks = [t[0] for t in tokens if not t[0].isdigit()]
     if not toks:
         return 0.0
-    hits = sum(1 for t in toks if t in _VI_SYLLABLES)
+    syllables = _VI_SYLLABLES
+    hits = len([t for t in toks if t in syllables])
     return hits / len(toks) if hits >= 2 or len(toks) <= 2 else 0.0
 
 
@@ -332,7 +396,9 @@ class Canon:
         self.known = frozenset(known)
         self._cache: dict[str, str] = {}
         base: dict[str, str] = {}
-        for word in self.known:
+        # in sorted order: spelling pairs that reduce to each other (licence/license) then
+        # meet in the same word in every process, whatever the hash seed
+        for word in sorted(self.known):
             found = self._reduce(word)
             if found != word:
                 base[word] = found
@@ -345,6 +411,23 @@ class Canon:
                 target = base[target]
             base[word] = target
         self._base = base
+
+    @classmethod
+    def from_tables(cls, known: Iterable[str], base: dict[str, str]) -> Canon:
+        """A Canon rebuilt from :meth:`tables` (e.g. read from the compiled-profiles cache)."""
+        canon = cls.__new__(cls)
+        canon.known = frozenset(known)
+        canon._cache = {}
+        canon._base = dict(base)
+        return canon
+
+    def tables(self) -> tuple[frozenset[str], dict[str, str]]:
+        """What this Canon is made of: the known words and each inflected word's base."""
+        return self.known, dict(self._base)
+
+    def forget(self) -> None:
+        """Empty the cache of words seen (words of checked plans)."""
+        self._cache.clear()
 
     def __call__(self, token: str) -> str:
         hit = self._cache.get(token)

@@ -75,11 +75,12 @@ def template_path() -> Path:
     """The custom-ribbon add-in inside the installed xlwings package."""
     spec = importlib.util.find_spec("xlwings")
     if spec is None or spec.origin is None:
-        raise RolefitError("the Excel add-in needs xlwings: run  pip install 'rolefit[excel]'")
+        raise RolefitError("the Excel add-in needs xlwings; install it with: "
+                           "pip install 'rolefit[excel]'")
     path = Path(spec.origin).parent / TEMPLATE
     if not path.is_file():
-        raise RolefitError(f"{path}: not found; this xlwings has no ribbon add-in template "
-                           "(upgrade it:  pip install -U 'rolefit[excel]')")
+        raise RolefitError(f"{path}: not found; this xlwings has no ribbon add-in template, "
+                           "upgrade it with: pip install -U 'rolefit[excel]'")
     return path
 
 
@@ -105,7 +106,8 @@ def _settings_sheet(original: str, values: list[tuple[str, str]]) -> str:
     text, n = re.subn(r"<sheetData\s*/>|<sheetData>.*?</sheetData>",
                       lambda _: f"<sheetData>{rows}</sheetData>", original, flags=re.S)
     if n != 1:
-        raise RolefitError("the xlwings add-in template has an unexpected settings sheet")
+        raise RolefitError("the xlwings add-in template has an unexpected settings sheet; "
+                           "upgrade xlwings with: pip install -U 'rolefit[excel]'")
     ref = f"A1:B{max(len(values), 1)}"
     return re.sub(r'<dimension ref="[^"]*"\s*/>', lambda _: f'<dimension ref="{ref}" />', text)
 
@@ -135,17 +137,19 @@ def _settings_part(parts: dict[str, bytes]) -> str:
         if rel:
             return "xl/" + rel.group(1).lstrip("/").removeprefix("xl/")
     raise RolefitError("the xlwings add-in template has no settings sheet "
-                       f"'{SETTINGS_OFF}'; upgrade xlwings or report this")
+                       f"'{SETTINGS_OFF}'; upgrade xlwings with: pip install -U 'rolefit[excel]'")
 
 
 def _customui_part(parts: dict[str, bytes]) -> str:
+    """The package path of the template's ribbon (customUI) part."""
     rels = parts["_rels/.rels"].decode("utf-8")
     found = re.search(r'<Relationship [^>]*Type="' + re.escape(CUSTOMUI_REL)
                       + r'"[^>]*Target="([^"]+)"', rels)
     found = found or re.search(r'<Relationship [^>]*Target="([^"]+)"[^>]*Type="'
                                + re.escape(CUSTOMUI_REL) + '"', rels)
     if not found:
-        raise RolefitError("the xlwings add-in template has no ribbon part; upgrade xlwings")
+        raise RolefitError("the xlwings add-in template has no ribbon part; "
+                           "upgrade xlwings with: pip install -U 'rolefit[excel]'")
     return found.group(1).lstrip("/")
 
 
@@ -197,7 +201,7 @@ def build_addin(folder: Path, interpreter: Interpreter | None = None) -> Path:
 
 
 NEEDS_EXCEL = ("the Excel add-in needs desktop Excel on Windows or macOS; "
-               "on this computer use  rolefit check PLAN.xlsx  instead")
+               "on this computer use 'rolefit check PLAN.xlsx' instead")
 
 
 def excel_installed() -> bool:

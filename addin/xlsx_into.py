@@ -187,11 +187,10 @@ def add_report_sheets(wb: Any, book: ReportBook) -> dict[str, str]:
     A user's sheet is never replaced: a report sheet whose name is taken gets a number.
     Links to the plan's cells point inside the workbook, since the plan is this workbook.
     """
-    from .report_sheets import MARKER, MARKER_REFERS_TO, plan_writes
+    from .report_sheets import MARKER, MARKER_REFERS_TO, sheet_names
 
-    existing = [(name, False) for name in wb.sheetnames]
-    writes = plan_writes(book, existing)
-    names = {s.name: w.name for s, w in zip(book.sheets, writes.sheets, strict=True)}
+    placed, _ = sheet_names(book, [(name, False) for name in wb.sheetnames])
+    names = {report_name: name for report_name, (name, _) in placed.items()}
     styles = {key: _openpyxl_style(style) for key, style in book.styles.items()}
     for sheet in book.sheets:
         ws = wb.create_sheet(names[sheet.name])
@@ -280,8 +279,9 @@ def _set_value(target: Any, cell: Cell, illegal: re.Pattern[str]) -> None:
 
 
 def _location(link: Link, names: dict[str, str]) -> str:
-    sheet = names.get(link.sheet, link.sheet) if link.file is None else link.sheet
-    return "'" + sheet.replace("'", "''") + "'!" + link.cell
+    from .live_sheets import cell_ref, link_sheet
+
+    return cell_ref(link_sheet(link, names), link.cell)
 
 
 def _charts(ws: Any, sheet: ReportSheet) -> None:

@@ -79,7 +79,10 @@ def render(book: ReportBook) -> bytes:
 
 def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
     value = cell.value
-    if cell.link is not None:
+    if type(value) is str and cell.link is None:
+        # the common case first; a duty that starts with '=' stays text (see below)
+        ws.write_string(r, c, value, fmt)
+    elif cell.link is not None:
         # a link's text is ours or the plan's; the target is always a cell, never a URL
         ws.write_url(r, c, _url(cell.link), fmt, string="" if value is None else str(value))
     elif value is None:
@@ -117,13 +120,15 @@ def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], book: Rep
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
     wraps = {name for name, style in book.styles.items() if style.wrap}
+    fmt = formats.get
     for r, row in enumerate(sheet.rows):
         for c, cell in enumerate(row):
-            _write_cell(ws, r, c, cell, formats.get(cell.style))
-        lines = _lines(row, sheet.widths, wraps)
-        if lines > 1:
-            # spreadsheet programs do not all grow rows to fit wrapped text on opening
-            ws.set_row(r, min(409, LINE_HEIGHT * lines + 2))
+            _write_cell(ws, r, c, cell, fmt(cell.style))
+        if any(cell.style in wraps for cell in row):
+            lines = _lines(row, sheet.widths, wraps)
+            if lines > 1:
+                # spreadsheet programs do not all grow rows to fit wrapped text on opening
+                ws.set_row(r, min(409, LINE_HEIGHT * lines + 2))
     if sheet.freeze != (0, 0):
         ws.freeze_panes(*sheet.freeze)
     if sheet.table is not None and sheet.table.last_row > sheet.table.header_row:

@@ -357,3 +357,12 @@ def test_a_plan_that_kills_its_worker_fails_alone(plans: Path, monkeypatch: pyte
     out, err = capsys.readouterr()
     assert "4 plans: 3 checked, 0 unchanged since the last run, 1 failed" in out
     assert "acme.xlsx: checking this file stopped its process" in err
+
+
+def test_portfolio_speaks_the_language_asked_for(profiles: Profiles) -> None:
+    book = build_portfolio(iter([_summary("a.xlsx", (), (), ())]), [], profiles,
+                           PortfolioInfo("plans", date(2027, 1, 5), "v1"), lang="vi")
+    assert [s.name for s in book.sheets] == ["Tổng quan", "Kế hoạch", "Trách nhiệm",
+                                             "Không kiểm tra được"]
+    assert book.sheet("Kế hoạch").rows[1][5].value == "thiếu"
+    assert book.sheet("Không kiểm tra được").rows[0][0].value == "Đã kiểm tra mọi tệp."

@@ -7,13 +7,11 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
+from addin.live_sheets import Block, blocks, clean_sheet_name
 from addin.report_model import Cell, Link, ReportBook, ReportSheet, Style
 from addin.report_sheets import (
     MAX_ADDRESS,
     MAX_MESSAGE,
-    Block,
-    blocks,
-    clean_sheet_name,
     done_message,
     freeze_address,
     hyperlink_formula,

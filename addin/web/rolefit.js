@@ -107,11 +107,13 @@
     const format = range.format;
     if (style.bold) format.font.bold = true;
     if (style.italic) format.font.italic = true;
+    if (style.underline) format.font.underline = "Single";
     if (style.size) format.font.size = style.size;
     if (style.color) format.font.color = style.color;
     if (style.fill) format.fill.color = style.fill;
     if (style.wrap) format.wrapText = true;
     if (style.valign) format.verticalAlignment = style.valign;
+    if (style.align) format.horizontalAlignment = style.align;
     if (style.border) {
       for (const edge of EDGES) {
         const border = format.borders.getItem(edge);

@@ -72,10 +72,10 @@ def main() -> None:
         make_plan(small, 20)
         out = str(Path(tmp, "r.xlsx"))
         check = timed([py, "-m", "addin", "check", str(big), "-o", out], 5)
-        base = timed([py, "-c", "import sys; sys.path.insert(0, %r); "
+        here = str(Path(__file__).parent)
+        base = timed([py, "-c", f"import sys; sys.path.insert(0, {here!r}); "
                       "from bench_check import baseline; from pathlib import Path; "
-                      "baseline(Path(%r), Path(%r))" % (str(Path(__file__).parent), str(big),
-                                                         out)], 5)
+                      f"baseline(Path({str(big)!r}), Path({out!r}))"], 5)
         cold = timed([py, "-m", "addin", "check", str(small), "-o", out], 7)
         bare = timed([py, "-c", "pass"], 7)
         print(f"check, 500-duty plan:           {check * 1000:7.0f} ms (median of 5)")
