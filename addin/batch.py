@@ -30,6 +30,7 @@ from typing import Any, TextIO
 from . import __version__
 from .model import Profiles, RolefitError
 from .portfolio import (
+    LANG,
     PORTFOLIO_FILE,
     Failure,
     PlanSummary,
@@ -84,6 +85,16 @@ class BatchResult:
     failures: list[Failure] = field(default_factory=list)
     portfolio: Path | None = None
     outdir: Path | None = None
+    #: The language of the portfolio and of :meth:`summary_lines`.
+    lang: str = LANG
+
+    def summary_lines(self) -> list[str]:
+        """How many plans were checked, unchanged or failed; where the output went."""
+        from .summary import batch_lines
+
+        return batch_lines(self.lang, total=self.total, checked=self.checked,
+                           up_to_date=self.up_to_date, failed=len(self.failures),
+                           reports=self.outdir, portfolio=self.portfolio)
 
 
 # ---------------------------------------------------------------- finding plans
@@ -327,8 +338,10 @@ class _JsonLines:
 def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = None,
               patterns: Sequence[str] = DEFAULT_PATTERNS, json_target: str | None = None,
               force: bool = False, progress: TextIO | None = None,
-              checked_on: date | None = None) -> BatchResult:
+              checked_on: date | None = None, lang: str = LANG) -> BatchResult:
     """Check every plan under ``folder`` and write their reports and the portfolio.
+
+    ``lang`` is the portfolio's language; each plan's report speaks its plan's language.
 
     Raises :class:`RolefitError` when the folder or output folder cannot be used; a bad
     plan is recorded in the result (and the portfolio's Failed sheet) instead.
@@ -342,7 +355,7 @@ def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = No
     if not os.access(folder, os.R_OK | os.X_OK):
         raise RolefitError(f"{folder}: permission denied; cannot read the folder")
     outdir = outdir if outdir is not None else folder / DEFAULT_OUTDIR
-    result = BatchResult(outdir=outdir)
+    result = BatchResult(outdir=outdir, lang=lang)
     folder_failures: list[Failure] = []
     plans = discover(folder, outdir, patterns,
                      on_error=lambda rel, msg: folder_failures.append(Failure(rel, msg)))
@@ -399,9 +412,9 @@ def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = No
     result.failures = folder_failures + [failures[i] for i in sorted(failures)]
     info = PortfolioInfo(folder=str(folder), checked_on=checked_on or date.today(),
                          profiles_version=profiles.version,
-                         extra={"Reports folder": str(outdir)})
+                         reports=str(outdir))
     book = build_portfolio((summaries[i] for i in sorted(summaries)), result.failures,
-                           profiles, info)
+                           profiles, info, lang=lang)
     from .xlsx_writer import write_report
 
     result.portfolio = outdir / PORTFOLIO_FILE

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from .model import RolefitError
 
@@ -20,62 +21,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"rolefit: error: {message} (see '{self.prog} --help')\n")
 
 
-def _write_json(data: Any, target: str) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if target == "-":
-        sys.stdout.write(text)
-        return
-    from .xlsx_writer import write_atomic
-
-    write_atomic(Path(target), text.encode("utf-8"))
-
-
-def default_report_path(plan: Path) -> Path:
-    """Where ``rolefit check plan.xlsx`` writes: ``plan.rolefit.xlsx`` beside the plan."""
-    return plan.with_name(f"{plan.stem}.rolefit.xlsx")
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """`rolefit check`: check one plan and write its report (and JSON, HTML or a copy)."""
     from . import api
-    from .i18n import say
-    from .report_json import report_to_json
-    from .summary import summary_lines
 
-    plan = Path(args.plan)
-    for extra in (args.json, args.html, args.into):
-        if extra and extra != "-" and api.same_file(Path(extra), plan):
-            raise RolefitError(f"{extra}: this output would overwrite the plan; choose "
-                               f"another name")
-    if args.into:
-        if args.output:
-            raise RolefitError("give either -o (a separate report) or --into (a copy of the "
-                               "plan with the report inside), not both")
-        out = Path(args.into)
-        report = api.check_into_copy(plan, out, sheet=args.sheet, lang=args.lang)
+    def path(value: str | None) -> Path | None:
+        return Path(value) if value else None
+
+    to_stdout = args.json == "-"
+    done = api.check_to_files(api.CheckJob(
+        plan=Path(args.plan), report=path(args.output), into=path(args.into),
+        json=None if to_stdout else path(args.json), html=path(args.html),
+        sheet=args.sheet, lang=args.lang))
+    if to_stdout:
+        sys.stdout.write(api.report_json_text(done.report))
     else:
-        out = Path(args.output) if args.output else default_report_path(plan)
-        report = api.check_to_workbook(plan, out, sheet=args.sheet, lang=args.lang)
-    if args.html:
-        _write_html(api, report, plan, Path(args.html))
-    if args.json:
-        _write_json(report_to_json(report), args.json)
-    if args.json != "-":
-        for line in summary_lines(report):
+        for line in done.lines:
             print(line)
-        print(say(report.lang, "summary.report_written", path=out))
     return 0
-
-
-def _write_html(api: Any, report: Any, plan: Path, target: Path) -> None:
-    from datetime import date
-
-    from .html_report import write_html  # jinja2 is loaded only for --html
-
-    plan_link = os.path.relpath(plan.resolve(), target.resolve().parent)
-    today = date.today()
-    write_html(api.report_book(report, checked_on=today, plan_file=plan_link), target,
-               generated_on=today.isoformat())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -92,30 +55,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """`rolefit classify`: match each duty line and print one JSON line per duty."""
+    from .files import decode_utf8, read_input_text
     from .matcher import default_matcher
 
-    matcher = default_matcher()
-    source: TextIO
     if args.file == "-":
-        source = sys.stdin
+        stdin = getattr(sys.stdin, "buffer", None)  # bytes, so the decoding is ours
+        text = (decode_utf8(stdin.read(), "standard input") if stdin is not None
+                else sys.stdin.read())
     else:
-        path = Path(args.file)
-        try:
-            source = path.open(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise RolefitError(f"{path}: file not found") from None
-        except IsADirectoryError:
-            raise RolefitError(f"{path}: is a folder, not a text file") from None
-        except PermissionError:
-            raise RolefitError(f"{path}: permission denied; cannot read the file") from None
+        text = read_input_text(Path(args.file))
+    matcher = default_matcher()
     out = sys.stdout
-    try:
-        lines = [line.strip() for line in source]
-    except UnicodeDecodeError:
-        raise RolefitError(f"{args.file}: not UTF-8 text; save it as UTF-8") from None
-    finally:
-        if source is not sys.stdin:
-            source.close()
+    # universal newlines, as when the file is read line by line
+    lines = [line.strip() for line in io.StringIO(text, newline=None)]
     texts = [t for t in lines if t]
     for m in matcher.match_many(texts):
         out.write(json.dumps({"text": m.text, "lang": m.lang, "role": m.role,
@@ -158,14 +110,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise RolefitError("--jobs must be 1 or more")
     result = run_batch(Path(args.folder), outdir=Path(args.output) if args.output else None,
                        jobs=args.jobs, patterns=args.pattern or DEFAULT_PATTERNS,
-                       json_target=args.json, force=args.force)
+                       json_target=args.json, force=args.force, lang=args.lang)
     out = sys.stderr if args.json == "-" else sys.stdout
-    print(f"{result.total} plans: {result.checked} checked, {result.up_to_date} unchanged "
-          f"since the last run, {len(result.failures)} failed", file=out)
+    counts, *written = result.summary_lines()
+    print(counts, file=out)
     for failure in result.failures:
         print(f"rolefit: failed: {failure.error}", file=sys.stderr)
-    print(f"Reports written to {result.outdir}", file=out)
-    print(f"Portfolio written to {result.portfolio}", file=out)
+    for line in written:
+        print(line, file=out)
     return 1 if result.failures else 0
 
 
@@ -208,6 +160,7 @@ def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface: one sub-command per job."""
     from . import __version__
+    from .i18n import LANGS
 
     parser = _Parser(prog="rolefit", description="Check a leadership plan's duties against the "
                      "CTO and CIO reference profiles: gaps, overlaps, misfits.",
@@ -229,13 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="instead of a separate report, save a copy of the plan with the "
                         "report sheets added (refused if the copy would lose anything)")
     p.add_argument("--sheet", metavar="NAME", help="read only this sheet of the plan")
-    p.add_argument("--lang", choices=("en", "vi", "bn"),
+    p.add_argument("--lang", choices=LANGS,
                    help="report language (default: the plan's main language)")
     p.set_defaults(func=cmd_check)
 
     p = _command(sub, "demo", "write the example plan and its report, and summarise it")
     p.add_argument("-d", "--dir", default=".", help="folder to write into (default: here)")
-    p.add_argument("--lang", choices=("en", "vi", "bn"),
+    p.add_argument("--lang", choices=LANGS,
                    help="report language (default: the plan's main language)")
     p.set_defaults(func=cmd_demo)
 
@@ -267,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write one JSON line per plan ('-': stdout)")
     p.add_argument("--force", action="store_true",
                    help="check every plan again, even those unchanged since the last run")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the portfolio and of these messages (default: en); "
+                        "each plan's report speaks its plan's main language")
     p.set_defaults(func=cmd_batch)
 
     p = _command(sub, "serve", "run the service behind the Excel add-in (web, Mac, Windows)")

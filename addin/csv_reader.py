@@ -12,6 +12,7 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
+from .files import SAVE_AS_CSV_UTF8, read_input_text
 from .model import CellValue, RolefitError, SheetData, WorkbookData
 
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -63,22 +64,7 @@ def read_csv_text(text: str, name: str, sheet: str) -> WorkbookData:
 
 def read_csv(path: Path) -> WorkbookData:
     """The values of the CSV file at ``path`` (UTF-8, with or without a byte-order mark)."""
-    if not path.exists():
-        raise RolefitError(f"{path}: file not found")
-    if path.is_dir():
-        raise RolefitError(f"{path}: is a folder, not a CSV file")
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise RolefitError(f"{path}: permission denied; cannot read the file") from None
-    except OSError as exc:
-        raise RolefitError(f"{path}: cannot read the file ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RolefitError(
-            f"{path}: not UTF-8 text (byte {exc.start}); in Excel use File > Save As > "
-            f"'CSV UTF-8 (Comma delimited)'") from None
+    text = read_input_text(path, "CSV file", fix=SAVE_AS_CSV_UTF8)
     if "\x00" in text:
         raise RolefitError(f"{path}: not a CSV text file (it contains binary data)")
     return read_csv_text(text, path.name, path.stem)

@@ -9,12 +9,14 @@ right role.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from .files import SAVE_AS_CSV_UTF8, read_input_text
 from .matcher import Matcher
 from .model import Match, RolefitError
 
@@ -134,19 +136,15 @@ def _ids(cell: str) -> tuple[str, ...]:
 def read_labels(path: Path) -> list[LabelledDuty]:
     """Read a labelled CSV; a bad file is a one-line :class:`RolefitError`."""
     name = path.name
+    text = read_input_text(path, "CSV file", fix=SAVE_AS_CSV_UTF8)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise RolefitError(f"{name}: row 1: missing column '{missing[0]}' "
-                                   f"(needs {', '.join(COLUMNS)})")
-            rows = [_row(name, n, rec) for n, rec in enumerate(reader, start=2)]
-    except FileNotFoundError:
-        raise RolefitError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise RolefitError(f"{name}: is not UTF-8 text") from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise RolefitError(f"{name}: row 1: missing column '{missing[0]}' "
+                               f"(needs {', '.join(COLUMNS)})")
+        rows = [_row(name, n, rec) for n, rec in enumerate(reader, start=2)]
     except csv.Error as exc:
         raise RolefitError(f"{name}: not a readable CSV ({exc})") from None
     if not rows:

@@ -1,8 +1,9 @@
 """The ribbon button in desktop Excel (through xlwings): check the open plan, add the report.
 
 A thin shell. The add-in's VBA runs ``import addin.excel_ribbon; addin.excel_ribbon.main()``
-(see :mod:`addin.xlam`). This module reads the workbook's used ranges, calls the same
-functions as ``rolefit check`` (:mod:`addin.api`), and carries out the write plan made by
+(see :mod:`addin.xlam`). This module reads the workbook's used ranges, calls
+:func:`addin.api.check_open_workbook` (the same job as the Office add-in's service), and
+carries out the write plan made by
 :mod:`addin.report_sheets`: one bulk value write per sheet, then formats per range.
 """
 
@@ -83,7 +84,6 @@ def is_ours(sheet: Any) -> bool:
 def check_into(book: Any, *, multi_area: bool = False) -> str:
     """Read, check and write; nothing is written to the workbook before the report is ready."""
     from . import api
-    from .summary import summary_lines
 
     sheets = list(book.sheets)
     ours = [is_ours(s) for s in sheets]
@@ -93,12 +93,11 @@ def check_into(book: Any, *, multi_area: bool = False) -> str:
             continue
         used = sheet.used_range
         data.append(sheet_data(sheet.name, used.options(ndim=2).value, (used.row, used.column)))
-    report = api.check_workbook(workbook_data(book.name, data))
-    report_book = api.report_book(report, plan_file=book.name)
-    plan = plan_writes(report_book, [(s.name, m) for s, m in zip(sheets, ours, strict=True)],
+    checked = api.check_open_workbook(workbook_data(book.name, data))
+    plan = plan_writes(checked.book, [(s.name, m) for s, m in zip(sheets, ours, strict=True)],
                        this_file=book.name, multi_area=multi_area)
     write_plan(book, plan)
-    return done_message(summary_lines(report), plan.names, report.lang)
+    return done_message(checked.summary, plan.names, checked.report.lang)
 
 
 @contextlib.contextmanager

@@ -3,20 +3,30 @@
 Catalogues are plain YAML with ``{placeholder}`` fields, so the core can say things in
 English, Vietnamese or Bengali without a template engine. A key missing from a
 translation falls back to English.
+
+Loading the YAML library and parsing a catalogue costs more than laying out a whole
+report, so each parsed catalogue is kept as plain :mod:`marshal` data in the per-user
+cache folder of :mod:`addin.compiled`, keyed by the digest of the YAML file's bytes: an
+edited catalogue, another Python or a damaged cache file simply means parsing the YAML.
 """
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import sys
 from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .model import RolefitError
 from .resources import data_dir
 
 LANGS: tuple[str, ...] = ("en", "vi", "bn")
+#: Bump when the layout of a cached catalogue changes.
+_FORMAT = 1
 
 
 def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -35,18 +45,82 @@ def catalogue(lang: str) -> Mapping[str, str]:
     """All messages of ``lang`` as dotted keys (``message.gap``), English filling any hole."""
     if lang not in LANGS:
         raise RolefitError(f"unknown report language '{lang}': use one of {', '.join(LANGS)}")
+    flat = dict(catalogue("en")) if lang != "en" else {}
+    flat.update(_messages(lang))
+    return flat
+
+
+def _messages(lang: str) -> dict[str, str]:
+    """The messages of ``lang``'s own catalogue file only: from the cache, or parsed."""
     path = data_dir("templates") / "i18n" / f"{lang}.yaml"
     try:
-        tree = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        tree = {}
-    except yaml.YAMLError as exc:
+        return {}
+    key = f"{_FORMAT}\0{sys.version}\0{marshal.version}\0{hashlib.sha256(raw).hexdigest()}"
+    stored = _cache_file(lang)
+    if stored is not None:
+        hit = _read(stored, key)
+        if hit is not None:
+            return hit
+    flat = _parse(lang, raw)
+    if stored is not None:
+        _write(stored, key, flat)
+    return flat
+
+
+def _parse(lang: str, raw: bytes) -> dict[str, str]:
+    import yaml  # only when the catalogue is new or changed
+
+    try:
+        tree = yaml.load(raw.decode("utf-8"), Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise RolefitError(f"templates/i18n/{lang}.yaml: not valid YAML ({exc})") from None
     if not isinstance(tree, Mapping):
         raise RolefitError(f"templates/i18n/{lang}.yaml: expected a mapping of messages")
-    flat = dict(catalogue("en")) if lang != "en" else {}
-    flat.update(_flatten(tree))
+    return _flatten(tree)
+
+
+def _cache_file(lang: str) -> Path | None:
+    from .compiled import cache_dir  # the profiles' cache folder, with its on/off switch
+
+    where = cache_dir()
+    if where is None:
+        return None
+    folder = hashlib.sha256(str(data_dir("templates")).encode()).hexdigest()[:16]
+    return where / f"messages-{lang}-{folder}.marshal"
+
+
+def _read(path: Path, key: str) -> dict[str, str] | None:
+    try:
+        with path.open("rb") as fh:
+            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                return None  # only ever read what this user wrote
+            stored_key, flat = marshal.loads(fh.read())
+    except Exception:  # missing, unreadable or damaged: parse the YAML instead
+        return None
+    if stored_key != key or type(flat) is not dict:
+        return None
+    if not all(type(k) is str and type(v) is str for k, v in flat.items()):
+        return None
     return flat
+
+
+def _write(path: Path, key: str, flat: dict[str, str]) -> None:
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".messages.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(marshal.dumps((key, flat)))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except (OSError, ValueError):
+        pass  # a read-only or full disk only costs the next start its parsing
 
 
 def say(lang: str, key: str, **params: object) -> str:

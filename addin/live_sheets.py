@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from .layout_cells import column_letter
 from .model import CellValue
 from .report_model import Cell, Link, ReportSheet, Style
+from .report_model import cell_ref as cell_ref
 
 #: Excel's longest sheet name.
 MAX_SHEET_NAME = 31
 _BAD_NAME_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
+@lru_cache(maxsize=1024)
 def column_name(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
     return column_letter(index + 1)
@@ -32,7 +35,7 @@ def address(r1: int, c1: int, r2: int, c2: int) -> str:
     return first if (r1, c1) == (r2, c2) else f"{first}:{column_name(c2)}{r2 + 1}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A rectangle of cells, 0-based and inclusive."""
 
@@ -52,13 +55,49 @@ class Block:
         return (self.last_row - self.first_row + 1) * (self.last_col - self.first_col + 1)
 
 
+class _Stacker:
+    """Stacks each row's column spans onto the same spans of the row above, into blocks."""
+
+    def __init__(self) -> None:
+        #: span (first_col, last_col) of the last row added -> first row of its block;
+        #: every block still open ends on that last row
+        self.open: dict[tuple[int, int], int] = {}
+        self.spans: list[tuple[int, int]] = []
+        self.last = -2
+        self.done: list[tuple[int, int, int, int]] = []
+
+    def add_row(self, r: int, spans: list[tuple[int, int]]) -> None:
+        """The spans of row ``r`` (rows come in increasing order)."""
+        open_, last = self.open, self.last
+        if r == last + 1:
+            if spans == self.spans:
+                self.last = r  # the common case: the row repeats the one above
+                return
+            still: dict[tuple[int, int], int] = {}
+            for span in spans:
+                first = open_.pop(span, None)
+                still[span] = r if first is None else first
+        else:
+            still = dict.fromkeys(spans, r)
+        done = self.done
+        for span, first in open_.items():
+            done.append((first, span[0], last, span[1]))
+        self.open, self.spans, self.last = still, spans, r
+
+    def blocks(self) -> list[Block]:
+        """Every block, top to bottom and left to right."""
+        done = self.done + [(first, span[0], self.last, span[1])
+                            for span, first in self.open.items()]
+        done.sort()
+        return [Block(*b) for b in done]
+
+
 def blocks(cells: Iterable[tuple[int, int]]) -> list[Block]:
     """Cover cells with few rectangles: runs along each row, stacked when rows repeat."""
     by_row: dict[int, list[int]] = {}
     for r, c in cells:
         by_row.setdefault(r, []).append(c)
-    done: list[Block] = []
-    open_: dict[tuple[int, int], Block] = {}
+    stack = _Stacker()
     for r in sorted(by_row):
         spans: list[tuple[int, int]] = []
         for c in sorted(set(by_row[r])):
@@ -66,30 +105,14 @@ def blocks(cells: Iterable[tuple[int, int]]) -> list[Block]:
                 spans[-1] = (spans[-1][0], c)
             else:
                 spans.append((c, c))
-        still: dict[tuple[int, int], Block] = {}
-        for span in spans:
-            prev = open_.pop(span, None)
-            if prev is not None and prev.last_row == r - 1:
-                still[span] = Block(prev.first_row, span[0], r, span[1])
-            else:
-                if prev is not None:
-                    done.append(prev)
-                still[span] = Block(r, span[0], r, span[1])
-        done.extend(open_.values())
-        open_ = still
-    done.extend(open_.values())
-    return sorted(done, key=lambda b: (b.first_row, b.first_col))
+        stack.add_row(r, spans)
+    return stack.blocks()
 
 
 def clean_sheet_name(name: str) -> str:
     """A legal Excel sheet name: no []:*?/\\, no edge apostrophes, at most 31 characters."""
     cleaned = name.translate(_BAD_NAME_CHARS).strip().strip("'")[:MAX_SHEET_NAME].strip()
     return cleaned or "Report"
-
-
-def cell_ref(sheet: str, cell: str) -> str:
-    """``'Sheet'!A1``: a cell of a sheet, quoted as Excel wants it in a link or formula."""
-    return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
 def link_sheet(link: Link, names: Mapping[str, str]) -> str:
@@ -127,7 +150,7 @@ class StyleBlocks:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LiveLink:
     """A link cell: where it is in the sheet (0-based), where it points, what it says."""
 
@@ -162,19 +185,53 @@ class LiveSheet:
 def live_sheet(sheet: ReportSheet, styles: Mapping[str, Style]) -> LiveSheet:
     """Group a report sheet's cells by style into blocks, and list its links."""
     width = max((len(row) for row in sheet.rows), default=0)
-    cells_by_style: dict[str, list[tuple[int, int]]] = {}
+    # styles in order of first use, each stacking its runs along the rows into blocks
+    stacks: dict[str, _Stacker] = {}
+    # rows styled alike (most of a long sheet) share their runs
+    runs_of: dict[tuple[str, ...], list[tuple[_Stacker, list[tuple[int, int]]]]] = {}
     links: list[LiveLink] = []
     for r, row in enumerate(sheet.rows):
-        for c, cell in enumerate(row):
-            cells_by_style.setdefault(cell.style, []).append((r, c))
-            if cell.link is not None:
-                text = "" if cell.value is None else str(live_value(cell.value))
-                links.append(LiveLink(r, c, cell.link, text))
-    used = [styles.get(name, Style()) for name in cells_by_style]
-    top = bool(sheet.rows and width) and all(s.valign_top for s in used)
-    grouped = tuple(StyleBlocks(name, style, tuple(blocks(cells)))
-                    for name, cells in cells_by_style.items()
-                    if has_format(style := styles.get(name, Style()), top))
-    padded = tuple(row + (Cell(None),) * (width - len(row)) for row in sheet.rows)
+        if not row:
+            continue
+        look = tuple([cell.style for cell in row])
+        runs = runs_of.get(look)
+        if runs is None:
+            runs = runs_of[look] = _runs(look, stacks)
+        for stack, spans in runs:
+            stack.add_row(r, spans)
+        for c in [c for c, cell in enumerate(row) if cell.link is not None]:
+            value, link = row[c].value, row[c].link
+            if link is not None:
+                text = "" if value is None else str(live_value(value))
+                links.append(LiveLink(r, c, link, text))
+    used = {name: styles.get(name, Style()) for name in stacks}
+    top = bool(sheet.rows and width) and all(s.valign_top for s in used.values())
+    grouped = tuple(StyleBlocks(name, style, tuple(stacks[name].blocks()))
+                    for name, style in used.items() if has_format(style, top))
+    padded = tuple(row + (_BLANK,) * (width - len(row)) if len(row) < width else row
+                   for row in sheet.rows)
     return LiveSheet(rows=padded, width=width, top_aligned=top, styles=grouped,
                      links=tuple(links))
+
+
+def _runs(look: tuple[str, ...], stacks: dict[str, _Stacker]
+          ) -> list[tuple[_Stacker, list[tuple[int, int]]]]:
+    """A row's runs of one style (its styles given in column order), per style's stacker."""
+    runs: dict[str, list[tuple[int, int]]] = {}
+    style, start = look[0], 0
+    for c, name in enumerate(look):
+        if name != style:
+            runs.setdefault(style, []).append((start, c - 1))
+            style, start = name, c
+    runs.setdefault(style, []).append((start, len(look) - 1))
+    out = []
+    for name, spans in runs.items():
+        stack = stacks.get(name)
+        if stack is None:
+            stack = stacks[name] = _Stacker()
+        out.append((stack, spans))
+    return out
+
+
+#: What pads a short row out to the grid's width.
+_BLANK = Cell(None)

@@ -24,7 +24,15 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Candidate, Match, Profiles, VocabTerm
-from .text import Canon, Token, detect_lang, tokenise
+from .text import (
+    Canon,
+    LangCode,
+    Token,
+    detect_lang,
+    has_vietnamese_marks,
+    tokenise,
+    vietnamese_marked,
+)
 
 #: Role cues add at most this much to a responsibility.
 CUE_CAP = 2.5
@@ -34,10 +42,15 @@ NEXT_TO_SYSTEM = 0.3
 STRADDLE = 0.75
 #: Candidates kept on a match.
 MAX_CANDIDATES = 3
-# Confidence model: logistic in the winner's score and its relative lead over the runner-up.
-_CONF_BIAS, _CONF_LEAD, _CONF_SCORE = -2.6, 3.0, 1.0
+# Confidence model: logistic in the winner's score and its relative lead over the runner-up;
+# the bias is set so that the confidence bins are roughly honest on labelled messy lines.
+_CONF_BIAS, _CONF_LEAD, _CONF_SCORE = -1.6, 3.0, 1.0
 #: Confidence when no word of the vocabulary occurs at all (the duty is then out of scope).
 NO_EVIDENCE_CONFIDENCE = 0.6
+#: A duty is about technology when its tech cues and responsibility terms weigh this much.
+TECH_MIN = 1.0
+#: A split phrase ("align ... with") may have this many words between its two parts.
+GAP_WINDOW = 8
 
 
 
@@ -51,6 +64,10 @@ _Entry = tuple[int, float, int]
 # a phrase found in a duty: (first token, token after the last, what it points to)
 _Hit = tuple[int, int, tuple[_Entry, ...]]
 _Phrases = dict[tuple[str, ...], tuple[_Entry, ...]]
+# a split phrase: (first part, second part, what it points to)
+_Gapped = tuple[tuple[str, ...], tuple[str, ...], tuple[_Entry, ...]]
+#: How a split phrase is written in the vocabulary: "align ... with".
+GAP_MARK = "..."
 
 
 class Tables(NamedTuple):
@@ -63,6 +80,12 @@ class Tables(NamedTuple):
     #: first token -> the lengths of the main and of the cue phrases starting with it,
     #: longest first
     spans: dict[str, tuple[tuple[int, ...], tuple[int, ...]]]
+    #: phrases in plain Latin letters that the vocabulary never writes with Vietnamese
+    #: accents (English words, abbreviations): a word typed with accents never matches one
+    #: ("sóc" is not SOC)
+    plain: frozenset[tuple[str, ...]]
+    #: split phrases of the main table, by the first word of their first part
+    gapped: dict[str, tuple[_Gapped, ...]]
 
 
 def _merge(entries: list[_Entry]) -> tuple[_Entry, ...]:
@@ -95,8 +118,9 @@ def compile_tables(profiles: Profiles) -> Tables:
     # on language detection (Vietnamese without accents reads like any Latin text)
     main: dict[tuple[str, ...], list[_Entry]] = {}
     cues: dict[tuple[str, ...], list[_Entry]] = {}
+    gapped: dict[tuple[tuple[str, ...], tuple[str, ...]], list[_Entry]] = {}
+    accented: set[tuple[str, ...]] = set()
     for term, toks in tokenised:
-        key = tuple(canon(w) for w in toks)
         if term.target in index:
             entry = (index[term.target], term.weight, _KIND.get(term.kind, _TERM))
             table = main
@@ -105,7 +129,17 @@ def compile_tables(profiles: Profiles) -> Tables:
             table = cues
         else:
             continue  # vocabulary of a responsibility or area not in these profiles
+        if GAP_MARK in term.phrase and table is main:
+            before, _, after = term.phrase.partition(GAP_MARK)
+            parts = (tuple(canon(t.norm) for t in tokenise(before)),
+                     tuple(canon(t.norm) for t in tokenise(after)))
+            if parts[0] and parts[1]:
+                gapped.setdefault(parts, []).append(entry)
+                continue
+        key = tuple(canon(w) for w in toks)
         table.setdefault(key, []).append(entry)
+        if has_vietnamese_marks(term.phrase):
+            accented.add(key)
     lengths: dict[str, tuple[set[int], set[int]]] = {}
     for key in main:
         lengths.setdefault(key[0], (set(), set()))[0].add(len(key))
@@ -114,18 +148,50 @@ def compile_tables(profiles: Profiles) -> Tables:
     spans = {first: (tuple(sorted(m, reverse=True)), tuple(sorted(c, reverse=True)))
              for first, (m, c) in lengths.items()}
     known, bases = canon.tables()
+    plain = frozenset(k for k in (*main, *cues)
+                      if k not in accented and all(w.isascii() for w in k))
+    by_first: dict[str, list[_Gapped]] = {}
+    for (head, tail), entries in sorted(gapped.items()):
+        by_first.setdefault(head[0], []).append((head, tail, _merge(entries)))
     return Tables(known, bases, {k: _merge(v) for k, v in main.items()},
-                  {k: _merge(v) for k, v in cues.items()}, spans)
+                  {k: _merge(v) for k, v in cues.items()}, spans, plain,
+                  {k: tuple(v) for k, v in by_first.items()})
 
 
-def _find(tokens: tuple[str, ...], tables: Tables) -> tuple[list[_Hit], list[_Hit]]:
-    """Phrases of the main and the cue table, each found greedily longest-first."""
+class _Marks:
+    """Tells whether words of a duty are written with Vietnamese accents."""
+
+    __slots__ = ("_lang", "_text", "_tokens")
+
+    def __init__(self, text: str, tokens: Sequence[Token], lang: LangCode) -> None:
+        self._text, self._tokens, self._lang = text, tokens, lang
+
+    def any_in(self, start: int, end: int) -> bool:
+        """True when a word in ``[start, end)`` is written with Vietnamese accents."""
+        text, tokens = self._text, self._tokens
+        # only the words of one phrase are looked at: phrases in plain letters are rare
+        # in an accented line, so this is cheaper than marking the whole line
+        if all(text[tokens[i][1]:tokens[i][2]].isascii() for i in range(start, end)):
+            return False
+        return bool(vietnamese_marked(text, tokens[start:end], self._lang))
+
+
+def _find(tokens: tuple[str, ...], tables: Tables,
+          marks: _Marks | None = None) -> tuple[list[_Hit], list[_Hit]]:
+    """Phrases of the main and the cue table, each found greedily longest-first.
+
+    ``marks`` tells which words are written with Vietnamese accents (None: no word can
+    be): a phrase spanning one of them must come from a vocabulary phrase with accents.
+    """
     main_hits: list[_Hit] = []
     cue_hits: list[_Hit] = []
-    spans_of, main, cues = tables.spans.get, tables.main, tables.cues
+    spans_of, main, cues, gapped = tables.spans.get, tables.main, tables.cues, tables.gapped
+    plain = tables.plain
     n = len(tokens)
     main_next = cue_next = 0
     for i, tok in enumerate(tokens):
+        if gapped and tok in gapped:
+            main_hits.extend(_find_gapped(tokens, i, gapped[tok]))
         spans = spans_of(tok)
         if spans is None:
             continue
@@ -134,20 +200,42 @@ def _find(tokens: tuple[str, ...], tables: Tables) -> tuple[list[_Hit], list[_Hi
         if sizes and i >= main_next:
             for size in sizes:
                 if size <= n - i:
-                    found = main.get(tokens[i:i + size])
+                    key = tokens[i:i + size]
+                    found = main.get(key)
                     if found is not None:
+                        if marks and key in plain and marks.any_in(i, i + size):
+                            continue
                         main_hits.append((i, i + size, found))
                         main_next = i + size
                         break
         if cue_sizes and i >= cue_next:
             for size in cue_sizes:
                 if size <= n - i:
-                    found = cues.get(tokens[i:i + size])
+                    key = tokens[i:i + size]
+                    found = cues.get(key)
                     if found is not None:
+                        if marks and key in plain and marks.any_in(i, i + size):
+                            continue
                         cue_hits.append((i, i + size, found))
                         cue_next = i + size
                         break
     return main_hits, cue_hits
+
+
+def _find_gapped(tokens: tuple[str, ...], i: int, phrases: tuple[_Gapped, ...]) -> list[_Hit]:
+    """Split phrases starting at ``i``: "align [the roadmap] with", "gắn [X] với"."""
+    hits: list[_Hit] = []
+    n = len(tokens)
+    for first, second, entries in phrases:
+        a = i + len(first)
+        if tokens[i:a] != first:
+            continue
+        size = len(second)
+        for j in range(a, min(a + GAP_WINDOW, n - size) + 1):
+            if tokens[j:j + size] == second:
+                hits.append((i, j + size, entries))
+                break
+    return hits
 
 
 class Matcher:
@@ -204,7 +292,9 @@ class Matcher:
         canon = self._canon
         known = canon._cache.get
         norms = tuple([known(t[0]) or canon(t[0]) for t in tokens])
-        main_hits, cue_hits = _find(norms, self.tables)
+        # an all-ASCII line has no accented word to check
+        marks = None if text.isascii() else _Marks(text, tokens, lang)
+        main_hits, cue_hits = _find(norms, self.tables, marks)
 
         n_resp = self._n_resp
         cue_sum = [0.0] * self._n_cues
@@ -214,10 +304,13 @@ class Matcher:
                 cue_sum[target] += w
                 cue_spans[target].append((start, end))
         object_edges = {x for span in cue_spans[1] for x in span} if cue_spans[1] else _NONE
-        tech = cue_sum[0] > 0
-        if not tech:
-            tech = any(kind == _TERM and target < n_resp and w > 0
-                       for _, _, entries in main_hits for target, w, kind in entries)
+        # one weak word ("new", "technology" in passing) does not make the duty technology
+        # work: the cues and the responsibility terms together must reach TECH_MIN
+        tech_weight = cue_sum[0]
+        if tech_weight < TECH_MIN:
+            tech_weight += sum(w for _, _, entries in main_hits for target, w, kind in entries
+                               if kind == _TERM and target < n_resp and w > 0)
+        tech = tech_weight >= TECH_MIN
 
         weights: dict[int, list[float]] = {}
         spans: dict[int, list[tuple[int, int]]] = {}
@@ -318,7 +411,12 @@ def _quote(text: str, tokens: Sequence[Token], spans: Sequence[tuple[int, int]])
         s, e = spans[0]
         return (text[tokens[s].start:tokens[e - 1].end],)
     out: list[str] = []
-    for s, e in sorted(set(spans)):
+    reach = -1
+    # widest first at each start: a span inside one already quoted adds nothing
+    for s, e in sorted(set(spans), key=lambda se: (se[0], -se[1])):
+        if e <= reach:
+            continue
+        reach = e
         piece = text[tokens[s].start:tokens[e - 1].end]
         if piece not in out:
             out.append(piece)

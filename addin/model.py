@@ -89,7 +89,7 @@ class Profile:
     responsibilities: tuple[Responsibility, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VocabTerm:
     """A phrase the matcher looks for and what it points to.
 
@@ -145,7 +145,7 @@ class Profiles:
 # ---------------------------------------------------------------- matching
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One ranked responsibility for a duty."""
 
@@ -155,7 +155,7 @@ class Candidate:
     evidence: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """The matcher's answer for one duty text."""
 
@@ -190,7 +190,7 @@ class Executive:
         return self.name or self.title
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duty:
     """One duty line of the plan and where it was read from."""
 
@@ -264,7 +264,7 @@ class WorkbookData:
 # ---------------------------------------------------------------- analysis
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DutyResult:
     """A duty, the matcher's answer and the verdict for its holder."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -83,7 +83,8 @@ class PortfolioInfo:
     folder: str
     checked_on: date
     profiles_version: str
-    extra: Mapping[str, str] = field(default_factory=dict)
+    #: The folder the plans' reports were written to, if it is worth showing.
+    reports: str | None = None
 
 
 def summarise(report: Report, file: str, report_file: str) -> PlanSummary:
@@ -291,7 +292,8 @@ def _overview(info: PortfolioInfo, totals: Counter[str], failed: int,
         (Cell(words("folder"), "label"), Cell(info.folder)),
         (Cell(say(lang, "label.checked_on"), "label"), Cell(info.checked_on.isoformat())),
         (Cell(say(lang, "label.profiles_version"), "label"), Cell(info.profiles_version)),
-        *((Cell(k, "label"), Cell(v)) for k, v in info.extra.items()),
+        *(((Cell(words("reports_folder"), "label"), Cell(info.reports)),)
+          if info.reports is not None else ()),
         (),
         (Cell(words("plans_checked"), "label"), Cell(totals["plans"], "number")),
         (Cell(words("files_failed"), "label"),

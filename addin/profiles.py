@@ -127,8 +127,13 @@ def _sources(node: Any, path: str, documents: set[str] | None) -> tuple[Source, 
 
 
 def _vocabulary(node: Any, path: str, target: str) -> list[VocabTerm]:
-    """``{lang: {terms|context|department: {phrase: weight}}}`` -> terms."""
+    """``{lang: {terms|context|department: {phrase: weight}}}`` -> terms.
+
+    A phrase may sit in one section only: listed under two (say ``department`` and
+    ``terms``) it would count twice, once in each way.
+    """
     out: list[VocabTerm] = []
+    placed: dict[tuple[str, ...], tuple[str, str]] = {}
     for lang, sections in _map(node, path).items():
         lp = _join(path, str(lang))
         if lang not in LANGS:
@@ -139,8 +144,16 @@ def _vocabulary(node: Any, path: str, target: str) -> list[VocabTerm]:
                 raise _Bad(kp, f"unknown section (use {', '.join(_SECTIONS)})")
             for phrase, weight in _map(entries, kp).items():
                 pp = _join(kp, str(phrase))
-                if not isinstance(phrase, str | int) or not words(str(phrase)):
+                key = tuple(words(str(phrase))) if isinstance(phrase, str | int) else ()
+                if not key:
                     raise _Bad(pp, "a phrase needs at least one word")
+                if "..." in str(phrase) and not all(
+                        words(part) for part in str(phrase).split("...", 1)):
+                    raise _Bad(pp, "a split phrase needs words before and after '...'")
+                first = placed.setdefault(key, (str(kind), pp))
+                if first[0] != kind:
+                    raise _Bad(pp, f"the same phrase is also listed at {first[1]}; "
+                                   f"keep it under one section")
                 if isinstance(weight, bool) or not isinstance(weight, int | float):
                     raise _Bad(pp, f"weight must be a number, got {_kind(weight)}")
                 if not 0 <= weight <= 10:

@@ -40,7 +40,7 @@ class Style:
     underline: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A hyperlink to a cell of this report (``file`` None) or of another workbook."""
 
@@ -49,7 +49,7 @@ class Link:
     file: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """One cell of a report sheet: its value, a style name from the book, maybe a link."""
 
@@ -184,6 +184,11 @@ def shown(text: str) -> str:
 def a1(row: int, col: int) -> str:
     """The A1 name of a 0-based (row, col)."""
     return f"{column_letter(col + 1)}{row + 1}"
+
+
+def cell_ref(sheet: str, cell: str) -> str:
+    """``'Sheet'!A1``: a cell of a sheet, quoted as Excel wants it in a link or formula."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
 
 
 def heat_colour(value: float, top: float, low: str = HEAT_LOW, high: str = HEAT_HIGH) -> str:
@@ -466,36 +471,73 @@ def _duties(ctx: _Context, plan_file: str | None) -> ReportSheet:
     keys = ("executive", "role", "sheet", "cell", "duty", "language", "responsibility_id",
             "responsibility", "confidence", "evidence", "verdict", "shared_with", "finding")
     rows: list[tuple[Cell, ...]] = [_header(lang, keys)]
-    executives = {e.key: e for e in report.plan.executives}
+    # most cells of a duty row repeat across rows (who, which sheet, which responsibility,
+    # the verdict): cells are immutable, so each distinct one is made once and shared
+    blank = Cell("")
+    by_executive = {e.key: (Cell(e.key, "text"), Cell(e.role or "") if e.role else blank)
+                    for e in report.plan.executives}
+    sheet_cells: dict[str, Cell] = {}
+    lang_cells: dict[str, Cell] = {}
+    verdict_cells: dict[str, Cell] = {}
+    shared_cells: dict[str | None, Cell] = {None: blank}
+    finding_cells: dict[int | None, Cell] = {None: blank}
+    resp_cells: dict[str | None, tuple[Cell, Cell]] = {}
     for i, r in enumerate(report.duties):
-        m = r.match
-        source = Link(r.duty.sheet, r.duty.cell, plan_file) if plan_file else None
-        resp_link = (Link(ctx.names["profiles"], f"A{ctx.profile_rows[m.responsibility] + 1}")
-                     if m.responsibility in ctx.profile_rows else None)
+        m, duty = r.match, r.duty
+        who = by_executive.get(duty.executive)
+        if who is None:
+            who = by_executive[duty.executive] = (Cell(duty.executive, "text"), blank)
+        sheet = sheet_cells.get(duty.sheet)
+        if sheet is None:
+            sheet = sheet_cells[duty.sheet] = Cell(duty.sheet)
+        language = lang_cells.get(m.lang)
+        if language is None:
+            language = lang_cells[m.lang] = Cell(_word(lang, "language", m.lang))
+        resp = resp_cells.get(m.responsibility)
+        if resp is None:
+            resp = resp_cells[m.responsibility] = _responsibility_cells(ctx, m.responsibility)
+        verdict = verdict_cells.get(r.verdict)
+        if verdict is None:
+            verdict = verdict_cells[r.verdict] = Cell(say(lang, f"verdict.{r.verdict}"),
+                                                      f"verdict.{r.verdict}")
+        shared = shared_cells.get(m.shared_with)
+        if shared is None:
+            shared = shared_cells[m.shared_with] = Cell(m.shared_with or "")
         finding = ctx.first_finding.get(i)
-        holder = executives.get(r.duty.executive)
-        rows.append(_row(
-            Cell(r.duty.executive, "text"),
-            holder.role or "" if holder else "",
-            r.duty.sheet,
-            Cell(r.duty.cell, "link" if source else "", source),
-            Cell(shown(r.duty.text), "text"),
-            _word(lang, "language", m.lang),
-            Cell(m.responsibility or say(lang, "label.neither"), "link" if resp_link else "",
-                 resp_link),
-            Cell(ctx.by_id[m.responsibility].text(lang)[0]
-                 if m.responsibility in ctx.by_id else "", "text"),
+        found = finding_cells.get(finding)
+        if found is None and finding is not None:
+            found = finding_cells[finding] = Cell(
+                say(lang, f"kind.{report.findings[finding].kind}"), "link",
+                ctx.finding_link(finding))
+        rows.append((
+            who[0],
+            who[1],
+            sheet,
+            Cell(duty.cell, "link", Link(duty.sheet, duty.cell, plan_file)) if plan_file
+            else Cell(duty.cell),
+            Cell(shown(duty.text), "text"),
+            language,
+            resp[0],
+            resp[1],
             Cell(round(m.confidence, 2), "confidence"),
             Cell(", ".join(m.evidence), "text"),
-            Cell(say(lang, f"verdict.{r.verdict}"), f"verdict.{r.verdict}"),
-            m.shared_with or "",
-            Cell(say(lang, f"kind.{report.findings[finding].kind}"), "link",
-                 ctx.finding_link(finding)) if finding is not None else "",
+            verdict,
+            shared,
+            found or blank,
         ))
     return ReportSheet(ctx.names["duties"], tuple(rows),
                        (22, 8, 14, 8, 50, 11, 26, 32, 11, 30, 13, 24, 20),
                        freeze=(1, 1), table=Table(0, 0, len(rows) - 1, len(keys) - 1),
                        landscape=True)
+
+
+def _responsibility_cells(ctx: _Context, rid: str | None) -> tuple[Cell, Cell]:
+    """A duty's responsibility id (linked to its row of Profiles) and its name."""
+    link = (Link(ctx.names["profiles"], f"A{ctx.profile_rows[rid] + 1}")
+            if rid in ctx.profile_rows else None)
+    name = ctx.by_id[rid].text(ctx.lang)[0] if rid is not None and rid in ctx.by_id else ""
+    return (Cell(rid or say(ctx.lang, "label.neither"), "link" if link else "", link),
+            Cell(name, "text"))
 
 
 def _profiles(ctx: _Context) -> ReportSheet:

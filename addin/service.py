@@ -5,8 +5,8 @@ typed models (a wrong cell type becomes a clear 422, not a crash) and the OpenAP
 description and docs pages come from the same models, so they cannot drift; it is a thin
 layer over Starlette, which serves the pages. uvicorn runs it with TLS and several worker
 processes. The service is a shell: it translates JSON to :class:`WorkbookData`, calls
-:func:`addin.api.check_workbook` (the same function as ``rolefit check``) and translates
-the result back. It keeps nothing of a plan once it has answered.
+:func:`addin.api.check_open_workbook` (the same job as the desktop ribbon button) and
+translates the result back. It keeps nothing of a plan once it has answered.
 """
 
 from __future__ import annotations
@@ -135,15 +135,13 @@ def check_to_json(workbook: WorkbookData, *, sheet: str | None = None, lang: str
     """Check a workbook and answer with the report, its summary and the sheets to write."""
     from . import api
     from .report_json import report_to_json
-    from .summary import summary_lines
     from .web_sheets import book_to_json
 
     try:
-        report = api.check_workbook(workbook, sheet=sheet, lang=lang)
-        # the plan is the open workbook, so links back to its cells stay inside it
-        book = api.report_book(report, checked_on=checked_on, plan_file=workbook.name)
-        return {"report": report_to_json(report), "summary": summary_lines(report),
-                "sheets": book_to_json(book)}
+        checked = api.check_open_workbook(workbook, sheet=sheet, lang=lang,
+                                          checked_on=checked_on)
+        return {"report": report_to_json(checked.report), "summary": list(checked.summary),
+                "sheets": book_to_json(checked.book)}
     finally:
         # nothing of the plan stays behind once it is answered, not even its words
         api.forget_words()
@@ -164,14 +162,14 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 
 def _cell_name(body: Any, loc: list[str]) -> str | None:
     """``workbook.sheets[i].values[r][c]`` as the user sees it: sheet 'Plan', cell D7."""
-    from .web_sheets import column_name
+    from .layout import column_letter
 
     if loc[:2] != ["workbook", "sheets"] or len(loc) < 6 or loc[3] != "values":
         return None
     try:
         sheet = body["workbook"]["sheets"][int(loc[2])]
         r0, c0 = sheet.get("origin", (1, 1))
-        cell = f"{column_name(int(c0) - 1 + int(loc[5]))}{int(r0) + int(loc[4])}"
+        cell = f"{column_letter(int(c0) + int(loc[5]))}{int(r0) + int(loc[4])}"
         return f"sheet '{sheet['name']}', cell {cell}"
     except (KeyError, IndexError, TypeError, ValueError, AttributeError):
         return None

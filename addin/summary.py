@@ -1,4 +1,4 @@
-"""A few lines that say what a report found, for a terminal or a message box."""
+"""A few lines that say what a report (or a batch run) found, for a terminal or a message box."""
 
 from __future__ import annotations
 
@@ -34,3 +34,12 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
     for i, f in enumerate(report.findings[:top], 1):
         lines.append(f"  {i}. {f.message}")
     return lines
+
+
+def batch_lines(lang: str, *, total: int, checked: int, up_to_date: int, failed: int,
+                reports: object, portfolio: object) -> list[str]:
+    """What a batch run did, and where it wrote the reports and the portfolio."""
+    return [say(lang, "summary.batch", total=total, checked=checked, up_to_date=up_to_date,
+                failed=failed),
+            say(lang, "summary.reports_written", path=reports),
+            say(lang, "summary.portfolio_written", path=portfolio)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -95,6 +95,12 @@ _LATIN_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": 
 _VI_CHARS = frozenset(
     "ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý"
 )
+# Accents that other languages written in Latin letters share (café, résumé): a word with
+# only these is Vietnamese only in a line that is Vietnamese as a whole.
+_SHARED_ACCENTS = frozenset("àáèéìíòóùúýâêô")
+_VI_STRONG = _VI_CHARS - _SHARED_ACCENTS
+_COMBINING_RE = re.compile("[\u0300-\u036f]")
+_NO_MARKS: frozenset[int] = frozenset()
 
 # Common Vietnamese syllables (accents folded), few of them English words, to recognise
 # Vietnamese typed without accents.
@@ -312,6 +318,34 @@ def detect_lang(text: str, tokens: list[Token] | None = None) -> LangCode:
     return "vi" if ratio >= 0.4 else "en"
 
 
+def has_vietnamese_marks(text: str) -> bool:
+    """True when ``text`` holds a letter with a Vietnamese accent (or ``đ``)."""
+    return not _VI_CHARS.isdisjoint(nfc(text).lower())
+
+
+def vietnamese_marked(text: str, tokens: Sequence[Token], lang: LangCode) -> frozenset[int]:
+    """Positions of the tokens written with Vietnamese accents.
+
+    Such a word is a Vietnamese syllable ("sóc", "rồi", "văn"), never the English
+    abbreviation its folded letters spell (SOC, ROI, van). Accents other languages share
+    (é, ó) count only in a line detected as Vietnamese.
+    """
+    decomposed = _COMBINING_RE.search(text) is not None
+    if not decomposed and _VI_CHARS.isdisjoint(text.lower()):
+        return _NO_MARKS
+    strong, shared = _VI_STRONG.isdisjoint, _SHARED_ACCENTS.isdisjoint
+    vi = lang == "vi"
+    out = []
+    for i, (_, start, end) in enumerate(tokens):
+        word = text[start:end]
+        if word.isascii():
+            continue
+        word = nfc(word).lower() if decomposed else word.lower()
+        if not strong(word) or (vi and not shared(word)):
+            out.append(i)
+    return frozenset(out) if out else _NO_MARKS
+
+
 def _vi_ratio(tokens: list[Token], bengali: bool = True) -> float:
     # without a Bengali letter in the text no token can be Bengali: skip that test
     if bengali:
@@ -382,6 +416,11 @@ _LEXICAL_TEXT = """marketing accounting building meeting engineering offering ho
     briefing landing wedding morning evening ceiling news business process access
     analytics logistics operations series species"""
 _LEXICAL = frozenset(_LEXICAL_TEXT.split())
+# Three-letter words ending in "s" that are not a plural of the two letters before it
+# ("its" is not more than one "it", UPS is not "up").
+_NOT_PLURAL_TEXT = """its has his was yes ins ons ups dos cos res ass ors nos sos tos
+    ves les des mas abs bis bos ios pos gas bus aws dns sms gps nas lms dms"""
+_NOT_PLURAL = frozenset(_NOT_PLURAL_TEXT.split())
 
 
 class Canon:
@@ -399,7 +438,8 @@ class Canon:
         # in sorted order: spelling pairs that reduce to each other (licence/license) then
         # meet in the same word in every process, whatever the hash seed
         for word in sorted(self.known):
-            found = self._reduce(word)
+            # a three-letter vocabulary word is written as meant ("ups" is UPS, not "up")
+            found = self._reduce(word, short=False)
             if found != word:
                 base[word] = found
         # follow chains (licences -> licence) to a word that reduces no further
@@ -439,13 +479,17 @@ class Canon:
             self._cache[token] = result
         return result
 
-    def _reduce(self, token: str) -> str:
+    def _reduce(self, token: str, short: bool = True) -> str:
         if token in _LEXICAL:
             return token
         if is_bengali(token):
             return self._first_known(_bn_candidates(token), token)
         if len(token) > 3 and token.isalpha():
             return self._first_known(_en_candidates(token), token)
+        if short and len(token) == 3 and token[2] == "s" and token.isalpha() \
+                and token not in _NOT_PLURAL and token[:2] in self.known:
+            # plurals of short words the vocabulary knows: "vms" -> "vm", "pcs" -> "pc"
+            return token[:2]
         return token
 
     def _first_known(self, candidates: Iterable[str], default: str) -> str:

@@ -64,6 +64,34 @@ def _number_format(cell: Cell, book: ReportBook) -> str:
     return style.num_format if style and style.num_format else GENERAL
 
 
+def _grids(rows: tuple[tuple[Cell, ...], ...], book: ReportBook
+           ) -> tuple[list[list[Any]], list[list[str]]]:
+    """The values and number formats of every cell, in one pass over the grid."""
+    # a number or a blank takes its style's number format, all else is text
+    formats = {name: style.num_format or GENERAL for name, style in book.styles.items()}
+    values: list[list[Any]] = []
+    number_formats: list[list[str]] = []
+    for row in rows:
+        vals: list[Any] = []
+        fmts: list[str] = []
+        for cell in row:
+            value = cell.value
+            kind = type(value)
+            if kind is str:
+                vals.append(value)
+                fmts.append(TEXT_FORMAT)
+            elif (value is None or kind is int or kind is float or kind is bool) \
+                    and cell.link is None:
+                vals.append("" if value is None else value)
+                fmts.append(formats.get(cell.style, GENERAL))
+            else:  # links, dates and anything unusual: the general rules
+                vals.append(_value(cell))
+                fmts.append(_number_format(cell, book))
+        values.append(vals)
+        number_formats.append(fmts)
+    return values, number_formats
+
+
 def sheet_to_json(sheet: ReportSheet, book: ReportBook) -> dict[str, Any]:
     """One report sheet as values, number formats, formats, widths, frozen panes and links."""
     live = live_sheet(sheet, book.styles)
@@ -71,13 +99,16 @@ def sheet_to_json(sheet: ReportSheet, book: ReportBook) -> dict[str, Any]:
     grid = live.grid
     if grid is not None and live.top_aligned:
         formats.append({"address": grid.address, "style": {"valign": "Top"}})
-    styled = sorted(((b, s.style) for s in live.styles for b in s.blocks),
+    # each style's formatting is spelled once, and copied for each of its blocks
+    props = {s.name: style_props(s.style) for s in live.styles}
+    styled = sorted(((b, s.name) for s in live.styles for b in s.blocks),
                     key=lambda item: (item[0].first_row, item[0].first_col))
-    formats.extend({"address": b.address, "style": style_props(style)} for b, style in styled)
+    formats.extend({"address": b.address, "style": dict(props[name])} for b, name in styled)
+    values, number_formats = _grids(live.rows, book)
     return {
         "name": clean_sheet_name(sheet.name),
-        "values": [[_value(c) for c in row] for row in live.rows],
-        "numberFormat": [[_number_format(c, book) for c in row] for row in live.rows],
+        "values": values,
+        "numberFormat": number_formats,
         "formats": formats,
         "columnWidths": [width_points(w) for w in sheet.widths],
         "freeze": {"rows": sheet.freeze[0], "columns": sheet.freeze[1]},

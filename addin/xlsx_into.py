@@ -139,6 +139,7 @@ def write_into_copy(plan: Path, copy: Path, book: ReportBook) -> None:
 
     import openpyxl
 
+    from .files import read_input_bytes
     from .xlsx_reader import check_package
     from .xlsx_writer import write_atomic
 
@@ -146,7 +147,7 @@ def write_into_copy(plan: Path, copy: Path, book: ReportBook) -> None:
     if suffix not in (".xlsx", ".xlsm"):
         raise RolefitError(f"{copy}: the copy must be an .xlsx or .xlsm workbook")
     check_package(plan)
-    original = plan.read_bytes()
+    original = read_input_bytes(plan, "workbook")
     with zipfile.ZipFile(io.BytesIO(original)) as zf:
         macros = "xl/vbaProject.bin" in zf.namelist()
     if macros and suffix != ".xlsm":
@@ -228,11 +229,13 @@ def _fill(ws: Any, sheet: ReportSheet, styles: dict[str, dict[str, Any]],
           names: dict[str, str]) -> None:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from .layout_cells import column_letter
+    from .live_sheets import address
+
     for c, width in enumerate(sheet.widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = width
+        ws.column_dimensions[column_letter(c)].width = width
     for r, row in enumerate(sheet.rows, start=1):
         for c, cell in enumerate(row, start=1):
             if cell.value is None and not cell.style:
@@ -248,12 +251,10 @@ def _fill(ws: Any, sheet: ReportSheet, styles: dict[str, dict[str, Any]],
         ws.freeze_panes = ws.cell(row=sheet.freeze[0] + 1, column=sheet.freeze[1] + 1)
     t = sheet.table
     if t is not None and t.last_row > t.header_row:
-        ws.auto_filter.ref = (f"{get_column_letter(t.first_col + 1)}{t.header_row + 1}:"
-                              f"{get_column_letter(t.last_col + 1)}{t.last_row + 1}")
+        ws.auto_filter.ref = address(t.header_row, t.first_col, t.last_row, t.last_col)
         ws.print_title_rows = f"{t.header_row + 1}:{t.header_row + 1}"
     for s in sheet.scales:
-        ref = (f"{get_column_letter(s.first_col + 1)}{s.first_row + 1}:"
-               f"{get_column_letter(s.last_col + 1)}{s.last_row + 1}")
+        ref = address(s.first_row, s.first_col, s.last_row, s.last_col)
         ws.conditional_formatting.add(ref, ColorScaleRule(
             start_type="min", start_color=s.low.lstrip("#"),
             end_type="max", end_color=s.high.lstrip("#")))

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from .files import cannot_read, read_input_bytes
 from .model import CellValue, RolefitError, SheetData, WorkbookData
 
 #: No plan needs more: a part or a package that would unpack to more is refused unread.
@@ -72,7 +73,7 @@ def check_package(path: Path) -> None:
                            f"{_one_line(exc)}); open it in Excel to repair it, or use a "
                            f"fresh copy") from None
     except OSError as exc:
-        raise RolefitError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        raise cannot_read(path, exc, "workbook") from None
 
 
 class _Refused(Exception):
@@ -80,17 +81,7 @@ class _Refused(Exception):
 
 
 def _head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(8192)
-    except FileNotFoundError:
-        raise RolefitError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise RolefitError(f"{path}: is a folder, not a workbook") from None
-    except PermissionError:
-        raise RolefitError(f"{path}: permission denied; cannot read the file") from None
-    except OSError as exc:
-        raise RolefitError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return read_input_bytes(path, "workbook", limit=8192)
 
 
 def _cfb_problem(path: Path) -> str:
@@ -214,8 +205,8 @@ def _read(path: Path, only: str | None) -> WorkbookData:
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True,
                                           keep_links=False)
-        except PermissionError:
-            raise RolefitError(f"{path}: permission denied; cannot read the file") from None
+        except PermissionError as exc:
+            raise cannot_read(path, exc, "workbook") from None
         except Exception as exc:  # any fault in a package that passed the checks is damage
             raise RolefitError(_damaged(path, None, exc)) from None
         try:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import math
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .model import RolefitError
-from .report_model import Cell, Chart, Link, ReportBook, ReportSheet, Style
+from .report_model import Cell, Chart, Link, ReportBook, ReportSheet, Style, cell_ref
 
 
 def _format_props(style: Style) -> dict[str, Any]:
@@ -44,7 +46,7 @@ def _format_props(style: Style) -> dict[str, Any]:
 
 
 def _url(link: Link) -> str:
-    target = f"'{link.sheet.replace(chr(39), chr(39) * 2)}'!{link.cell}"
+    target = cell_ref(link.sheet, link.cell)
     if link.file is None:
         return f"internal:{target}"
     return f"external:{_as_file_path(link.file)}#{target}"
@@ -67,22 +69,43 @@ def render(book: ReportBook) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                   "strings_to_urls": False, "strings_to_numbers": False})
-    wb.set_properties({"title": book.title, "subject": book.plan, "comments": "rolefit"})
-    formats = {name: wb.add_format(_format_props(style)) for name, style in book.styles.items()}
-    for sheet in book.sheets:
-        _write_sheet(wb, sheet, formats, book)
-    wb.close()
+    with _collector_paused():
+        _build(xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False,
+                                         "strings_to_numbers": False}), book)
     return out.getvalue()
 
 
+def _build(wb: Any, book: ReportBook) -> None:
+    wb.set_properties({"title": book.title, "subject": book.plan, "comments": "rolefit"})
+    formats = {name: wb.add_format(_format_props(style)) for name, style in book.styles.items()}
+    wraps = frozenset(name for name, style in book.styles.items() if style.wrap)
+    for sheet in book.sheets:
+        _write_sheet(wb, sheet, formats, wraps, book)
+    wb.close()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No garbage collection while the workbook is built: a pass then cannot free any of it.
+
+    XlsxWriter keeps a few objects per cell until the file is written, and the collector's
+    passes over them (and over the whole heap, as they pile up) would all be in vain. The
+    workbook is unreachable by the time collection resumes, so the next pass frees it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
+    """Any cell but plain text (which :func:`_write_rows` writes itself, being most cells)."""
     value = cell.value
-    if type(value) is str and cell.link is None:
-        # the common case first; a duty that starts with '=' stays text (see below)
-        ws.write_string(r, c, value, fmt)
-    elif cell.link is not None:
+    if cell.link is not None:
         # a link's text is ours or the plan's; the target is always a cell, never a URL
         ws.write_url(r, c, _url(cell.link), fmt, string="" if value is None else str(value))
     elif value is None:
@@ -103,32 +126,46 @@ def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
 LINE_HEIGHT = 15
 
 
-def _lines(row: tuple[Cell, ...], widths: tuple[float, ...], wraps: set[str]) -> int:
-    """How many text lines the row's tallest wrapped cell needs at its column's width."""
-    most = 1
-    for c, cell in enumerate(row):
-        if cell.style not in wraps or not isinstance(cell.value, str) or c >= len(widths):
-            continue
-        room = max(1.0, widths[c] * 1.1)  # a column is as wide as this many average letters
-        lines = sum(max(1, math.ceil(len(part) / room)) for part in cell.value.split("\n"))
-        most = max(most, lines)
-    return most
+def _line_count(text: str, room: float) -> int:
+    """How many lines ``text`` wraps to in a column ``room`` average letters wide."""
+    if len(text) <= room and "\n" not in text:
+        return 1
+    return sum(max(1, math.ceil(len(part) / room)) for part in text.split("\n"))
 
 
-def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], book: ReportBook) -> None:
+def _write_rows(ws: Any, sheet: ReportSheet, formats: dict[str, Any],
+                wraps: frozenset[str]) -> None:
+    """Every cell of the sheet; rows with wrapped text grow to show all of it."""
+    # a column is as wide as this many average letters
+    rooms = [max(1.0, width * 1.1) for width in sheet.widths]
+    measured = len(rooms)
+    write_string, fmt = ws.write_string, formats.get
+    for r, row in enumerate(sheet.rows):
+        lines = 1
+        for c, cell in enumerate(row):
+            value = cell.value
+            if type(value) is str and cell.link is None:
+                # the common case inline; a duty that starts with '=' stays text all the same
+                write_string(r, c, value, fmt(cell.style))
+            else:
+                _write_cell(ws, r, c, cell, fmt(cell.style))
+                if not isinstance(value, str):
+                    continue
+            if cell.style in wraps and c < measured:
+                n = _line_count(value, rooms[c])
+                if n > lines:
+                    lines = n
+        if lines > 1:
+            # spreadsheet programs do not all grow rows to fit wrapped text on opening
+            ws.set_row(r, min(409, LINE_HEIGHT * lines + 2))
+
+
+def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], wraps: frozenset[str],
+                 book: ReportBook) -> None:
     ws = wb.add_worksheet(sheet.name[:31])
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
-    wraps = {name for name, style in book.styles.items() if style.wrap}
-    fmt = formats.get
-    for r, row in enumerate(sheet.rows):
-        for c, cell in enumerate(row):
-            _write_cell(ws, r, c, cell, fmt(cell.style))
-        if any(cell.style in wraps for cell in row):
-            lines = _lines(row, sheet.widths, wraps)
-            if lines > 1:
-                # spreadsheet programs do not all grow rows to fit wrapped text on opening
-                ws.set_row(r, min(409, LINE_HEIGHT * lines + 2))
+    _write_rows(ws, sheet, formats, wraps)
     if sheet.freeze != (0, 0):
         ws.freeze_panes(*sheet.freeze)
     if sheet.table is not None and sheet.table.last_row > sheet.table.header_row:

@@ -366,3 +366,35 @@ def test_portfolio_speaks_the_language_asked_for(profiles: Profiles) -> None:
                                              "Không kiểm tra được"]
     assert book.sheet("Kế hoạch").rows[1][5].value == "thiếu"
     assert book.sheet("Không kiểm tra được").rows[0][0].value == "Đã kiểm tra mọi tệp."
+
+
+def test_portfolio_and_messages_in_the_language_asked(plans: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    out = tmp_path / "out"
+    assert main(["batch", str(plans), "-o", str(out), "--pattern", "north/acme.xlsx",
+                 "--jobs", "1", "--lang", "vi"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["1 kế hoạch: 1 đã kiểm tra, 0 không đổi từ lần chạy trước, "
+                       "0 không kiểm tra được",
+                       f"Đã ghi các báo cáo vào {out}",
+                       f"Đã ghi bảng tổng hợp vào {out / 'rolefit-portfolio.xlsx'}"]
+    wb = openpyxl.load_workbook(out / "rolefit-portfolio.xlsx")
+    try:
+        assert wb.sheetnames == ["Tổng quan", "Kế hoạch", "Trách nhiệm", "Không kiểm tra được"]
+        overview = {r[0]: r[1] for r in wb["Tổng quan"].iter_rows(values_only=True)}
+    finally:
+        wb.close()
+    assert overview["Thư mục báo cáo"] == str(out)
+    assert main(["batch", str(plans), "--lang", "fr"]) == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_portfolio_labels_come_from_every_catalogue() -> None:
+    from addin.i18n import LANGS, say
+
+    labels = {lang: say(lang, "portfolio.reports_folder") for lang in LANGS}
+    assert labels["en"] == "Reports folder" and len(set(labels.values())) == len(LANGS)
+    for key in ("batch", "reports_written", "portfolio_written"):
+        assert len({say(lang, f"summary.{key}", total=1, checked=1, up_to_date=0, failed=0,
+                        path="p") for lang in LANGS}) == len(LANGS)

@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parent / "data"
 # file -> (lines per language, role floor, responsibility floor); the floors allow one
 # miss per language on the holdout (about 23 lines each) and two on the tuning set
 FLOORS = {
-    "labels_messy.csv": ({"en": 67, "vi": 48, "bn": 47}, 0.96, 0.95),
+    "labels_messy.csv": ({"en": 75, "vi": 52, "bn": 50}, 0.96, 0.95),
     "labels_messy_holdout.csv": ({"en": 33, "vi": 23, "bn": 23}, 0.95, 0.91),
 }
 

@@ -134,6 +134,23 @@ def test_unknown_kind(tmp_path: Path) -> None:
                               "(use sources, profile, out_of_scope, cues)")
 
 
+def test_a_phrase_under_two_sections_of_one_area(tmp_path: Path) -> None:
+    # "logistics" is already one of the area's terms
+    folder = _break(tmp_path, "out_of_scope.yaml", "          warehouse: 2\n",
+                    "          warehouse: 2\n          Logistics: 2\n")
+    assert _error(folder) == (
+        "roles_data/out_of_scope.yaml: areas.operations.vocabulary.en.terms.logistics: "
+        "the same phrase is also listed at areas.operations.vocabulary.en.department.Logistics; "
+        "keep it under one section")
+
+
+def test_a_split_phrase_needs_both_parts(tmp_path: Path) -> None:
+    folder = _break(tmp_path, "cto.yaml", "          technology strategy: 3.5\n",
+                    "          technology strategy: 3.5\n          align ...: 2\n")
+    assert _error(folder) == ("roles_data/cto.yaml: responsibilities[0].vocabulary.en.terms."
+                              "align ...: a split phrase needs words before and after '...'")
+
+
 def test_missing_folder(tmp_path: Path) -> None:
     assert _error(tmp_path / "nope").endswith("nope: the profiles folder does not exist")
 

@@ -15,6 +15,7 @@ from addin.text import (
     normalise_token,
     strip_vietnamese_diacritics,
     tokenise,
+    vietnamese_marked,
     words,
 )
 
@@ -77,7 +78,35 @@ def test_inflected_vocabulary_words_meet_their_base() -> None:
     assert canon("teams") == "team"
 
 
+def test_three_letter_plurals_of_known_short_words() -> None:
+    canon = Canon(["vm", "pc", "ad", "it", "up", "ups", "ha"])
+    assert canon("vms") == "vm"
+    assert canon("pcs") == "pc"
+    assert canon("ads") == "ad"
+    # not plurals: "its" is not more than one IT, a known "ups" (UPS) stays itself
+    assert canon("its") == "its"
+    assert canon("has") == "has"
+    assert canon("ups") == "ups"
+    assert canon("dbs") == "dbs"  # "db" is unknown: left as it is
+
+
 # ---------------------------------------------------------------- Vietnamese
+
+
+def test_words_written_with_vietnamese_accents_are_marked() -> None:
+    text = "Chăm sóc SOC và ROI rồi"
+    tokens = tokenise(text)
+    marked = vietnamese_marked(text, tokens, "vi")
+    assert [tokens[i].norm for i in sorted(marked)] == ["cham", "soc", "va", "roi"]
+    assert {tokens[i].norm for i in range(len(tokens)) if i not in marked} == {"soc", "roi"}
+    # typed without accents: nothing to go by
+    plain = "cham soc khach hang"
+    assert vietnamese_marked(plain, tokenise(plain), "vi") == frozenset()
+    # accents other languages share count only in a Vietnamese line
+    cafe = "Café Wi-Fi for the office"
+    assert vietnamese_marked(cafe, tokenise(cafe), "en") == frozenset()
+    nfd = unicodedata.normalize("NFD", "Văn phòng")
+    assert vietnamese_marked(nfd, tokenise(nfd), "vi") == frozenset({0, 1})
 
 
 def test_vietnamese_folds_to_plain_letters() -> None:

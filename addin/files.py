@@ -1,0 +1,60 @@
+"""Opening the files a user names (plans, duty lists, labels): every failure in one line.
+
+Each reader calls these instead of ``open``, so a missing file, a folder, a file it may not
+read or text that is not UTF-8 is reported the same way by every command.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .model import RolefitError
+
+#: How to fix text that is not UTF-8, by what the file is.
+SAVE_AS_UTF8 = "save it as UTF-8"
+SAVE_AS_CSV_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'"
+
+
+def cannot_read(path: Path | str, exc: OSError, kind: str = "file") -> RolefitError:
+    """The one-line error for a file that could not be opened or read.
+
+    ``kind`` names what the file should have been ("workbook", "CSV file"...), for the
+    message about a folder given in its place.
+    """
+    if isinstance(exc, FileNotFoundError):
+        return RolefitError(f"{path}: file not found")
+    # Windows refuses to open a folder with "permission denied": say what it really is
+    if isinstance(exc, IsADirectoryError) or _is_folder(Path(path)):
+        return RolefitError(f"{path}: is a folder, not a {kind}")
+    if isinstance(exc, PermissionError):
+        return RolefitError(f"{path}: permission denied; cannot read the file")
+    return RolefitError(f"{path}: cannot read the file ({exc.strerror or exc})")
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def read_input_bytes(path: Path, kind: str = "file", *, limit: int = -1) -> bytes:
+    """The bytes of ``path`` (only the first ``limit``, if given); failures in one line."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(limit)
+    except OSError as exc:
+        raise cannot_read(path, exc, kind) from None
+
+
+def decode_utf8(data: bytes, source: Path | str, fix: str = SAVE_AS_UTF8) -> str:
+    """UTF-8 text (a byte-order mark is dropped); else one line naming the byte and the fix."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RolefitError(f"{source}: not UTF-8 text (byte {exc.start}); {fix}") from None
+
+
+def read_input_text(path: Path, kind: str = "text file", *, fix: str = SAVE_AS_UTF8) -> str:
+    """The UTF-8 text of ``path``; any failure to open, read or decode it in one line."""
+    return decode_utf8(read_input_bytes(path, kind), path, fix)
