@@ -19,7 +19,7 @@ Deterministic and offline; no model files.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -187,7 +187,6 @@ def _find(tokens: tuple[str, ...], tables: Tables,
     cue_hits: list[_Hit] = []
     spans_of, main, cues, gapped = tables.spans.get, tables.main, tables.cues, tables.gapped
     plain = tables.plain
-    n = len(tokens)
     main_next = cue_next = 0
     for i, tok in enumerate(tokens):
         if gapped and tok in gapped:
@@ -198,28 +197,27 @@ def _find(tokens: tuple[str, ...], tables: Tables,
         # only lengths some phrase has are tried, longest first
         sizes, cue_sizes = spans
         if sizes and i >= main_next:
-            for size in sizes:
-                if size <= n - i:
-                    key = tokens[i:i + size]
-                    found = main.get(key)
-                    if found is not None:
-                        if marks and key in plain and marks.any_in(i, i + size):
-                            continue
-                        main_hits.append((i, i + size, found))
-                        main_next = i + size
-                        break
+            main_next = _longest_at(tokens, i, sizes, main, plain, marks, main_hits, main_next)
         if cue_sizes and i >= cue_next:
-            for size in cue_sizes:
-                if size <= n - i:
-                    key = tokens[i:i + size]
-                    found = cues.get(key)
-                    if found is not None:
-                        if marks and key in plain and marks.any_in(i, i + size):
-                            continue
-                        cue_hits.append((i, i + size, found))
-                        cue_next = i + size
-                        break
+            cue_next = _longest_at(tokens, i, cue_sizes, cues, plain, marks, cue_hits, cue_next)
     return main_hits, cue_hits
+
+
+def _longest_at(tokens: tuple[str, ...], i: int, sizes: Sequence[int],
+                table: _Phrases, plain: Container[tuple[str, ...]],
+                marks: _Marks | None, hits: list[_Hit], after: int) -> int:
+    """Add the longest phrase of ``table`` starting at word ``i``; the word it ends at."""
+    n = len(tokens)
+    for size in sizes:
+        if size <= n - i:
+            key = tokens[i:i + size]
+            found = table.get(key)
+            if found is not None:
+                if marks and key in plain and marks.any_in(i, i + size):
+                    continue
+                hits.append((i, i + size, found))
+                return i + size
+    return after
 
 
 def _find_gapped(tokens: tuple[str, ...], i: int, phrases: tuple[_Gapped, ...]) -> list[_Hit]:
