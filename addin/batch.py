@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
 from . import __version__
+from .i18n import say
 from .model import Profiles, RolefitError
 from .portfolio import (
     LANG,
@@ -230,8 +231,10 @@ def _check_one(job: PlanJob) -> _Result:
 class Progress:
     """A one-line bar on a terminal; plain lines every few percent in a log file."""
 
-    def __init__(self, total: int, stream: TextIO, tty: bool | None = None) -> None:
+    def __init__(self, total: int, stream: TextIO, tty: bool | None = None,
+                 lang: str = LANG) -> None:
         self.total = total
+        self.lang = lang
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
         self.start = time.monotonic()
@@ -265,12 +268,15 @@ class Progress:
     def _text(self, now: float) -> str:
         elapsed = max(now - self.start, 1e-9)
         rate = self.done / elapsed
-        text = f"{self.done}/{self.total} plans ({self.done / max(self.total, 1):.0%})"
+        lang = self.lang
+        text = say(lang, "batch.progress", done=self.done, total=self.total,
+                   share=f"{self.done / max(self.total, 1):.0%}")
         if self.failed:
-            text += f", {self.failed} failed"
-        text += f", {rate:.1f} plans/s"
+            text += say(lang, "batch.progress_failed", failed=self.failed)
+        text += say(lang, "batch.progress_rate", rate=f"{rate:.1f}")
         if self.done < self.total and rate > 0:
-            text += f", about {_duration((self.total - self.done) / rate)} left"
+            text += say(lang, "batch.progress_left",
+                        left=_duration(lang, (self.total - self.done) / rate))
         return text
 
     def _bar(self, now: float) -> str:
@@ -279,13 +285,13 @@ class Progress:
         return f"[{'#' * filled}{'.' * (width - filled)}] {self._text(now)}"
 
 
-def _duration(seconds: float) -> str:
+def _duration(lang: str, seconds: float) -> str:
     s = int(seconds + 0.5)
     if s < 60:
-        return f"{s}s"
+        return say(lang, "batch.seconds", s=s)
     if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+        return say(lang, "batch.minutes", m=s // 60, s=s % 60)
+    return say(lang, "batch.hours", h=s // 3600, m=s % 3600 // 60)
 
 
 # ---------------------------------------------------------------- the run
@@ -374,7 +380,7 @@ def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = No
     failures: dict[int, Failure] = {}
     todo: list[int] = []
     out = _JsonLines(json_target)
-    bar = Progress(len(plans), progress or sys.stderr)
+    bar = Progress(len(plans), progress or sys.stderr, lang=lang)
     results: _Results | None = None
     try:
         for i, job in enumerate(plans):
@@ -400,8 +406,8 @@ def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = No
             bar.update(status != "checked")
     except KeyboardInterrupt:
         bar.close()
-        print(f"rolefit: stopped after {bar.done} of {len(plans)} plans; their reports are "
-              f"kept and the next run skips them", file=progress or sys.stderr)
+        print("rolefit: " + say(lang, "batch.stopped", done=bar.done, total=len(plans)),
+              file=progress or sys.stderr)
         raise
     finally:
         if results is not None:

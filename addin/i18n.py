@@ -16,12 +16,12 @@ import hashlib
 import marshal
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .model import RolefitError
+from .model import Note, NoteArg, RolefitError
 from .resources import data_dir
 
 LANGS: tuple[str, ...] = ("en", "vi", "bn")
@@ -129,3 +129,25 @@ def say(lang: str, key: str, **params: object) -> str:
     if text is None:
         raise RolefitError(f"templates/i18n/{lang}.yaml: missing message '{key}'")
     return text.format(**params) if params else text
+
+
+#: Between the notes of a sheet, and between the items of a list inside a note.
+NOTE_SEPARATOR = "; "
+
+
+def say_note(lang: str, note: Note) -> str:
+    """A :class:`~addin.model.Note` in ``lang``, its nested notes said in ``lang`` too."""
+    return say(lang, note.key, **{k: _note_field(lang, v) for k, v in note.params.items()})
+
+
+def say_notes(lang: str, notes: Sequence[Note]) -> str:
+    """Several notes in ``lang`` as one line."""
+    return NOTE_SEPARATOR.join(say_note(lang, n) for n in notes)
+
+
+def _note_field(lang: str, value: NoteArg) -> object:
+    if isinstance(value, Note):
+        return say_note(lang, value)
+    if isinstance(value, tuple):
+        return say_notes(lang, value)
+    return value

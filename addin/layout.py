@@ -34,13 +34,13 @@ from .layout_cells import (
     first_header,
     is_header,
     is_note,
-    join_notes,
     split_duties,
     split_person,
 )
 from .layout_raci import find_raci, parse_raci, read_raci
 from .model import (
     Duty,
+    Note,
     Plan,
     Profiles,
     RaciActivity,
@@ -147,22 +147,23 @@ def read_long(grid: Grid, cols: Columns, roster: Roster, sheet_name: str) -> She
             continue
         cell = grid.ref(r, cols.duty)
         if current is None:
-            reason = "note under the table" if is_note(text) else "no executive on this row"
-            skipped.append(Skipped(cell, text, reason))
+            why = "note_under_table" if is_note(text) else "no_executive"
+            skipped.append(Skipped(cell, text, why))
             continue
         items = split_duties(text)
         if not items:
-            skipped.append(Skipped(cell, text, "no words"))
+            skipped.append(Skipped(cell, text, "no_words"))
             continue
         key = roster.add(*current)
         people.add(key)
         duties.extend(Duty(executive=key, text=t, sheet=sheet_name, cell=cell) for t in items)
-    who = [f"{w} {grid.letter(c)}" for w, c in (("executive", cols.executive),
-                                                  ("title", cols.title)) if c is not None]
-    how = (f"header row {grid.sheet_row(cols.header_row)} ({', '.join(who)}, "
-           f"duty {grid.letter(cols.duty)})")
+    found = {"executive": cols.executive, "title": cols.title}
+    letters = {k: grid.letter(c) for k, c in found.items() if c is not None}
+    message = "note.long_header" + ("" if len(letters) == 2 else "_" + next(iter(letters)))
+    how = Note(message, {"row": grid.sheet_row(cols.header_row), **letters,
+                     "duty": grid.letter(cols.duty)})
     read = SheetRead(sheet_name, "long", executives=len(people), duties=len(duties),
-                     note=join_notes(how, describe_skipped(skipped)))
+                     notes=(how, *describe_skipped(skipped)))
     return SheetOutcome(read, tuple(duties), (), tuple(skipped))
 
 
@@ -200,7 +201,7 @@ class _Owner:
     title: str
     reports_to: str
     body: int  # first row after the name/title block
-    how: str
+    how: Note  # where the executive was found
 
 
 def _label_value(grid: Grid, r: int) -> tuple[str, str] | None:
@@ -246,17 +247,18 @@ def find_owner(grid: Grid, sheet_name: str, profiles: Profiles) -> _Owner | None
         if not title and name:
             name, title = split_person(name, profiles) if recognise_role(name, profiles) else (
                 name, "")
-        rows = f"rows {grid.sheet_row(0)}-{grid.sheet_row(body - 1)}"
+        rows = {"first": grid.sheet_row(0), "last": grid.sheet_row(body - 1)}
         return _Owner(name, title, found.get("reports_to", ""), body,
-                      f"executive from the name block at the top ({rows})")
+                      Note("note.owner_name_block", {"executive": name or title, **rows}))
     if line_title:
         name, title = split_person(line_title, profiles)
         return _Owner(name, title, found.get("reports_to", ""), body,
-                      f"executive from the title line '{line_title}'")
+                      Note("note.owner_title_line", {"executive": name or title,
+                                                     "line": line_title}))
     if recognise_role(sheet_name, profiles):
         name, title = split_person(sheet_name, profiles)
         return _Owner(name, title, found.get("reports_to", ""), body,
-                      "executive from the sheet name")
+                      Note("note.owner_sheet_name", {"executive": name or title}))
     return None
 
 
@@ -277,7 +279,8 @@ def read_per_executive(grid: Grid, owner: _Owner, roster: Roster,
     header = _first_duty_header(grid, owner.body)
     if header is not None:
         start, col = header[0] + 1, header[1]
-        how = f"duty column {grid.letter(col)} under header row {grid.sheet_row(header[0])}"
+        how = Note("note.duty_column", {"column": grid.letter(col),
+                                        "row": grid.sheet_row(header[0])})
     else:
         if _looks_like_register(grid, owner.body):
             return None
@@ -286,7 +289,7 @@ def read_per_executive(grid: Grid, owner: _Owner, roster: Roster,
         if listed is None:
             return None
         col = listed
-        how = f"duties listed in column {grid.letter(col)}"
+        how = Note("note.duty_list", {"column": grid.letter(col)})
     key = owner.name or owner.title
     duties: list[Duty] = []
     skipped: list[Skipped] = []
@@ -309,7 +312,7 @@ def read_per_executive(grid: Grid, owner: _Owner, roster: Roster,
             continue
         items = split_duties(text)
         if not items:
-            skipped.append(Skipped(cell, text, "no words"))
+            skipped.append(Skipped(cell, text, "no_words"))
             continue
         seen_duty = True
         duties.extend(Duty(executive=key, text=t, sheet=sheet_name, cell=cell) for t in items)
@@ -318,7 +321,7 @@ def read_per_executive(grid: Grid, owner: _Owner, roster: Roster,
     roster.add(owner.name, owner.title, owner.reports_to)
     read = SheetRead(sheet_name, "per_executive", executives=1,
                      duties=len(duties),
-                     note=join_notes(f"{key}: {owner.how}; {how}", describe_skipped(skipped)))
+                     notes=(owner.how, how, *describe_skipped(skipped)))
     return SheetOutcome(read, tuple(duties), (), tuple(skipped))
 
 
@@ -341,7 +344,7 @@ def _read_region(sheet: SheetData, roster: Roster, name: str) -> SheetOutcome:
     """Read one sheet (or table) by the first layout that fits, or say why none did."""
     grid = Grid(sheet)
     if grid.width == 0 or all(grid.is_blank_row(r) for r in range(grid.height)):
-        return SheetOutcome(SheetRead(name, "skipped", note="empty sheet"))
+        return SheetOutcome(SheetRead(name, "skipped", notes=(Note("note.empty_sheet"),)))
     shape = find_raci(grid)
     cols = find_long_header(sheet)
     # a few R/A/C/I-looking cells inside a long list's rows do not make it a matrix
@@ -354,18 +357,17 @@ def _read_region(sheet: SheetData, roster: Roster, name: str) -> SheetOutcome:
         outcome = read_per_executive(grid, owner, roster, sheet.name)
         if outcome is not None:
             return outcome
-    return SheetOutcome(SheetRead(name, "skipped", note=_why_skipped(grid)))
+    return SheetOutcome(SheetRead(name, "skipped", notes=(_why_skipped(grid),)))
 
 
-def _why_skipped(grid: Grid) -> str:
+def _why_skipped(grid: Grid) -> Note:
     header = _first_duty_header(grid)
     if header is not None:
         r, c = header
-        return (f"row {grid.sheet_row(r)} has a duty column ('{grid.text(r, c)}' in "
-                f"{grid.ref(r, c)}) but no executive column ({_EXECUTIVE_WORDS}) and no "
-                f"name or title at the top of the sheet saying whose duties they are; not read")
-    return (f"no duty column ({_DUTY_WORDS}) in the first {HEADER_SEARCH_ROWS} rows "
-            f"and no RACI matrix")
+        return Note("note.no_executive_column", {
+            "row": grid.sheet_row(r), "header": grid.text(r, c), "cell": grid.ref(r, c),
+            "words": _EXECUTIVE_WORDS})
+    return Note("note.no_duty_column", {"words": _DUTY_WORDS, "rows": HEADER_SEARCH_ROWS})
 
 
 def _table_view(sheet: SheetData, table: tuple[str, int, int, int, int]) -> SheetData:
@@ -384,11 +386,12 @@ def read_sheet(sheet: SheetData, roster: Roster) -> list[SheetOutcome]:
         if outcome.read.layout == "skipped":
             continue
         name, top, left, bottom, right = table
-        where = f"table '{name}' ({column_letter(left)}{top}:{column_letter(right)}{bottom})"
+        where = Note("note.table", {
+            "table": name, "range": f"{column_letter(left)}{top}:{column_letter(right)}{bottom}"})
         read = outcome.read
         outcomes.append(SheetOutcome(
             SheetRead(read.name, read.layout, read.executives, read.duties,
-                      join_notes(where, read.note)),
+                      (where, *read.notes)),
             outcome.duties, outcome.raci, outcome.skipped))
     if outcomes:
         return outcomes

@@ -10,7 +10,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import CellValue, Duty, Executive, Profiles, RaciActivity, SheetData, SheetRead
+from .i18n import say
+from .model import (
+    CellValue,
+    Duty,
+    Executive,
+    Note,
+    Profiles,
+    RaciActivity,
+    SheetData,
+    SheetRead,
+)
 from .profiles import recognise_role
 from .text import words
 
@@ -317,11 +327,19 @@ class Roster:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A cell that looked like plan content but was not read as a duty, and why."""
+    """A cell that looked like plan content but was not read as a duty, and why.
+
+    ``why`` names the reason's message (``skip.<why>`` in ``templates/i18n``).
+    """
 
     cell: str
     text: str
-    reason: str
+    why: str
+
+    @property
+    def reason(self) -> str:
+        """The reason in English ("note under the table")."""
+        return say("en", f"skip.{self.why}")
 
 
 @dataclass(frozen=True)
@@ -334,19 +352,19 @@ class SheetOutcome:
     skipped: tuple[Skipped, ...] = field(default=())
 
 
-def describe_skipped(skipped: Sequence[Skipped], limit: int = 6) -> str:
-    """Skipped cells grouped by reason, e.g. "not read: B12, B13 (note under the table)"."""
+def describe_skipped(skipped: Sequence[Skipped], limit: int = 6) -> tuple[Note, ...]:
+    """Skipped cells grouped by reason, e.g. "not read: B12, B13 (note under the table)";
+    nothing when no cell was skipped."""
     groups: dict[str, list[str]] = {}
     for s in skipped:
-        groups.setdefault(s.reason, []).append(s.cell)
+        groups.setdefault(s.why, []).append(s.cell)
     parts = []
-    for reason, cells in groups.items():
+    for why, cells in groups.items():
         shown = ", ".join(cells[:limit])
+        reason = Note(f"skip.{why}")
         if len(cells) > limit:
-            shown += f" and {len(cells) - limit} more"
-        parts.append(f"{shown} ({reason})")
-    return "not read: " + "; ".join(parts) if parts else ""
-
-
-def join_notes(*notes: str) -> str:
-    return "; ".join(n for n in notes if n)
+            parts.append(Note("note.cells_more", {"cells": shown, "more": len(cells) - limit,
+                                                  "reason": reason}))
+        else:
+            parts.append(Note("note.cells", {"cells": shown, "reason": reason}))
+    return (Note("note.not_read", {"groups": tuple(parts)}),) if parts else ()

@@ -21,10 +21,9 @@ from .layout_cells import (
     describe_skipped,
     is_header,
     is_note,
-    join_notes,
     split_person,
 )
-from .model import Duty, RaciActivity, SheetRead
+from .model import Duty, Note, NoteArg, RaciActivity, SheetRead
 
 #: Letters a RACI cell may hold (S: "Support", as RASCI matrices add).
 RACI_LETTERS = frozenset("RACIS")
@@ -190,12 +189,12 @@ def read_raci(grid: Grid, shape: RaciShape, roster: Roster, sheet_name: str) -> 
             text = grid.text(r, c)
             parsed = parse_raci(text)
             if parsed is None:
-                skipped.append(Skipped(grid.ref(r, c), text, "not a RACI code"))
+                skipped.append(Skipped(grid.ref(r, c), text, "not_raci_code"))
             elif parsed:
                 letters[c] = parsed
         if not activity:
             for c in letters:
-                skipped.append(Skipped(grid.ref(r, c), grid.text(r, c), "code with no activity"))
+                skipped.append(Skipped(grid.ref(r, c), grid.text(r, c), "code_no_activity"))
             continue
         rows.append((r, activity, letters))
     last_coded = max((i for i, (_, _, letters) in enumerate(rows) if letters), default=-1)
@@ -208,17 +207,17 @@ def read_raci(grid: Grid, shape: RaciShape, roster: Roster, sheet_name: str) -> 
         cell = grid.ref(r, shape.activity)
         if not letters:
             if is_note(activity) or i > last_coded:
-                skipped.append(Skipped(cell, activity, "note under the matrix"))
+                skipped.append(Skipped(cell, activity, "note_under_matrix"))
             else:
                 sections += 1
-                skipped.append(Skipped(cell, activity, "section heading: no codes"))
+                skipped.append(Skipped(cell, activity, "section_heading"))
             continue
         accountable = tuple(dict.fromkeys(keys[c] for c, s in letters.items() if "A" in s))
         responsible = tuple(dict.fromkeys(keys[c] for c, s in letters.items() if "R" in s))
         raci.append(RaciActivity(activity, sheet_name, cell, accountable, responsible))
         holders = accountable or responsible
         if not holders:
-            skipped.append(Skipped(cell, activity, "nobody is A or R"))
+            skipped.append(Skipped(cell, activity, "nobody_a_or_r"))
         for key in holders:
             duties.append(Duty(executive=key, text=activity, sheet=sheet_name, cell=cell))
     for c in shape.people:
@@ -226,12 +225,13 @@ def read_raci(grid: Grid, shape: RaciShape, roster: Roster, sheet_name: str) -> 
             name, title = split_person(grid.merged_text(shape.header_row, c), roster.profiles)
             people.add(roster.add(name, title))
     first, last = grid.letter(shape.people[0]), grid.letter(shape.people[-1])
-    how = (f"header row {grid.sheet_row(shape.header_row)}, activities in column "
-           f"{grid.letter(shape.activity)}, {len(shape.people)} people in {first}:{last}, "
-           f"{len(raci)} activities")
-    if sections:
-        how += f", {sections} section headings"
+    shape_params: dict[str, NoteArg] = {
+        "row": grid.sheet_row(shape.header_row), "column": grid.letter(shape.activity),
+        "people": len(shape.people), "first": first, "last": last, "activities": len(raci)}
+    how = (Note("note.raci_sections", {**shape_params, "sections": sections}) if sections
+           else Note("note.raci", shape_params))
+    # section headings are counted above, not listed as cells left out
     read = SheetRead(sheet_name, "raci", executives=len(people), duties=len(duties),
-                     note=join_notes(how, describe_skipped(
-                         [s for s in skipped if not s.reason.startswith("section")])))
+                     notes=(how, *describe_skipped(
+                         [s for s in skipped if s.why != "section_heading"])))
     return SheetOutcome(read, tuple(duties), tuple(raci), tuple(skipped))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, TypeAlias
 
 ROLES: tuple[str, ...] = ("CTO", "CIO")
 
@@ -211,6 +211,33 @@ class RaciActivity:
     responsible: tuple[str, ...]
 
 
+#: A field of a :class:`Note`: plain text or a number, or notes said in the same language.
+NoteArg: TypeAlias = "str | int | Note | tuple[Note, ...]"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something said about how a sheet was read, as a message key of ``templates/i18n``
+    (``note.long_header``) and its fields, so the report can say it in its own language.
+
+    A field may itself be a note (a reason, ``skip.legend``) or several notes (a list).
+    """
+
+    key: str
+    params: Mapping[str, NoteArg] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        """The note as plain JSON-ready data (nested notes as objects)."""
+        def value(v: NoteArg) -> object:
+            if isinstance(v, Note):
+                return v.to_json()
+            if isinstance(v, tuple):
+                return [n.to_json() for n in v]
+            return v
+
+        return {"key": self.key, "params": {k: value(v) for k, v in self.params.items()}}
+
+
 @dataclass(frozen=True)
 class SheetRead:
     """How one sheet of the workbook was read, shown to the user in the report."""
@@ -219,7 +246,15 @@ class SheetRead:
     layout: str  # "long", "raci", "per_executive", "skipped", ...
     executives: int = 0
     duties: int = 0
-    note: str = ""
+    #: What the reader found and left out, said in the report's language when shown.
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def note(self) -> str:
+        """The notes in English (the JSON report and one-line errors use this)."""
+        from .i18n import say_notes  # i18n needs this module; only rendering needs i18n
+
+        return say_notes("en", self.notes)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "profiles_version": report.profiles_version,
         "sheets": [
             {"name": s.name, "layout": s.layout, "executives": s.executives,
-             "duties": s.duties, "note": s.note}
+             "duties": s.duties, "note": s.note,
+             "notes": [n.to_json() for n in s.notes]}
             for s in plan.sheets
         ],
         "executives": [

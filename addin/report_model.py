@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .i18n import catalogue, say
+from .i18n import catalogue, say, say_notes
 from .layout_cells import column_letter
 from .model import FINDING_KINDS, ROLES, CellValue, Finding, Profiles, Report
 
@@ -365,7 +365,7 @@ def _summary(ctx: _Context, checked_on: date) -> ReportSheet:
     rows.append(_header(lang, ("sheet", "layout", "executives", "duties_count", "note")))
     for s in plan.sheets:
         rows.append(_row(s.name, _word(lang, "layout", s.layout), Cell(s.executives, "number"),
-                         Cell(s.duties, "number"), Cell(s.note, "text")))
+                         Cell(s.duties, "number"), Cell(say_notes(lang, s.notes), "text")))
 
     coverage_chart = Chart(
         kind="stacked_bar",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .i18n import catalogue, say
+from .i18n import catalogue, say, say_notes
 from .model import ROLES, Report
 
 
@@ -18,8 +18,8 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
                     layout=words.get(f"layout.{s.layout}", s.layout))
         if s.layout != "skipped":
             where += say(lang, "summary.sheet_counts", executives=s.executives, duties=s.duties)
-        if s.note:
-            where += f" ({s.note})"
+        if s.notes:
+            where += f" ({say_notes(lang, s.notes)})"
         lines.append(where)
     roles = []
     for role in ROLES:

@@ -30,6 +30,7 @@ from addin.model import (  # noqa: E402
     Executive,
     Finding,
     Match,
+    Note,
     Plan,
     Profile,
     Profiles,
@@ -128,7 +129,7 @@ def sample_report(lang: str = "en") -> Report:
         for i, (d, (_, _, rid, conf, ev, verdict)) in enumerate(zip(duties, _DUTIES, strict=True)))
     plan = Plan(name="lotus-plan.xlsx", executives=_EXECUTIVES, duties=duties,
                 sheets=(SheetRead("Leadership plan", "long", 4, len(duties)),
-                        SheetRead("Notes", "skipped", note="empty sheet")))
+                        SheetRead("Notes", "skipped", notes=(Note("note.empty_sheet"),))))
 
     def name(rid: str) -> str:
         return by_id[rid].text(lang)[0]

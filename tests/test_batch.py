@@ -398,3 +398,14 @@ def test_portfolio_labels_come_from_every_catalogue() -> None:
     for key in ("batch", "reports_written", "portfolio_written"):
         assert len({say(lang, f"summary.{key}", total=1, checked=1, up_to_date=0, failed=0,
                         path="p") for lang in LANGS}) == len(LANGS)
+
+
+def test_progress_speaks_the_batch_language() -> None:
+    log = io.StringIO()
+    p = Progress(2, log, tty=False, lang="vi")
+    p.update(failed=True)
+    p.update(failed=False)
+    lines = log.getvalue().splitlines()
+    assert lines[0].startswith("1/2 kế hoạch (50%), 1 không kiểm tra được, ")
+    assert "kế hoạch/giây, còn khoảng " in lines[0] and "giây" in lines[0].rsplit(",", 1)[1]
+    assert lines[-1].startswith("2/2 kế hoạch (100%)") and "plans" not in log.getvalue()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from addin.i18n import say_notes
 from addin.layout import read_plan, read_sheet
 from addin.layout_cells import Roster, split_duties, split_person
 from addin.layout_raci import parse_raci
@@ -274,3 +275,22 @@ def test_raci_holders_and_nothing_lost(case: tuple[SheetData, list[tuple[str, li
     skipped = {s.cell for s in outcome.skipped}
     assert not read & skipped
     assert read | skipped == activity_cells
+
+
+def test_notes_are_message_keys_said_in_any_report_language(profiles: Profiles) -> None:
+    rows: list[tuple[CellValue, ...]] = [("Executive", "Duty"), ("Lan", "Strategy"), (None,)]
+    rows += [(None, f"Orphan duty {i}") for i in range(8)]  # after a blank row: no executive
+    (outcome,) = read_sheet(_sheet(rows), Roster(profiles))
+    notes = outcome.read.notes
+    assert [n.key for n in notes] == ["note.long_header_executive", "note.not_read"]
+    assert notes[0].params == {"row": 1, "executive": "A", "duty": "B"}
+    assert outcome.read.note == ("header row 1 (executive A, duty B); not read: B4, B5, B6, B7, "
+                                 "B8, B9 and 2 more (no executive on this row)")
+    assert say_notes("vi", notes) == (
+        "dòng tiêu đề 1 (lãnh đạo: cột A, nhiệm vụ: cột B); không đọc: ô B4, B5, B6, B7, B8, "
+        "B9 và 2 ô khác (dòng này không có lãnh đạo)")
+    assert notes[1].to_json() == {"key": "note.not_read", "params": {"groups": [
+        {"key": "note.cells_more", "params": {
+            "cells": "B4, B5, B6, B7, B8, B9", "more": 2,
+            "reason": {"key": "skip.no_executive", "params": {}}}}]}}
+    assert {s.reason for s in outcome.skipped} == {"no executive on this row"}

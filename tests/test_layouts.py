@@ -55,6 +55,9 @@ def test_layout_case(expected_file: Path, tmp_path: Path,
                    if not s.get("optional") or s["name"] in {g["name"] for g in sheets}]
     assert sheets == want_sheets
     assert all(s["note"] for s in got["sheets"]), "every sheet says how it was read"
+    # ... and says it as message keys too, for a program to show in another language
+    assert all(s["notes"] and all(n["key"].startswith("note.") and isinstance(n["params"], dict)
+                                  for n in s["notes"]) for s in got["sheets"])
     assert got["executives"] == case["executives"]
     duties = [[d["executive"], d["text"], d["sheet"], d["cell"]] for d in got["duties"]]
     assert duties == case["duties"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 from make_reference_reports import LANGS, PLAN_FILE, sample_book, sample_profiles, sample_report
 
-from addin.i18n import catalogue
+from addin.i18n import catalogue, say
 from addin.model import FINDING_KINDS
 from addin.report_model import (
     Cell,
@@ -262,3 +263,48 @@ def test_long_text_is_capped() -> None:
 
     assert shown("x" * 5) == "xxxxx"
     assert len(shown("y" * 5000)) == MAX_SHOWN
+
+
+# ---------------------------------------------------------------- how the sheets were read
+
+_LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"
+#: Plans whose sheets between them give every kind of sheet note: long lists, RACI
+#: matrices, per-executive sheets, Excel tables, skipped sheets and cells not read.
+_NOTE_PLANS = ("long_messy.xlsx", "per_executive.xlsx", "raci_messy.xlsx", "tables.xlsx",
+               "long_bengali_bom.csv")
+
+
+def _english_note_words() -> set[str]:
+    """Lower-case words of the English sheet notes (field names left out)."""
+    en = catalogue("en")
+    found: set[str] = set()
+    for key, text in en.items():
+        if key.startswith(("note.", "skip.")):
+            found |= set(re.findall(r"\b[a-z]{2,}\b", re.sub(r"\{[^}]*\}", " ", text)))
+    return found
+
+
+def _sheets_read_notes(lang: str) -> list[str]:
+    from addin import api
+
+    notes = []
+    for name in _NOTE_PLANS:
+        report = api.check_file(_LAYOUTS / name, lang=lang)
+        summary = api.report_book(report, profiles=sample_profiles()).sheets[0]
+        values = [row[0].value if row else None for row in summary.rows]
+        first = values.index(say(lang, "label.sheets_read")) + 2  # under its header row
+        rows = summary.rows[first:first + len(report.plan.sheets)]
+        assert [r[0].value for r in rows] == [s.name for s in report.plan.sheets]
+        notes += [str(r[4].value) for r in rows]
+    return notes
+
+
+@pytest.mark.parametrize("lang", ["vi", "bn"])
+def test_sheets_read_notes_speak_the_report_language(lang: str) -> None:
+    english = _english_note_words()
+    notes = _sheets_read_notes(lang)
+    assert all(notes)
+    left = {n: sorted(english & set(re.findall(r"\b[a-z]{2,}\b", n))) for n in notes}
+    assert {n: w for n, w in left.items() if w} == {}
+    # the same rows in English do use those words, so the check above can catch them
+    assert all(english & set(re.findall(r"\b[a-z]{2,}\b", n)) for n in _sheets_read_notes("en"))

@@ -1,0 +1,33 @@
+"""The terminal summary of a report: sheet notes said in the report's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from addin import api
+from addin.summary import summary_lines
+
+LAYOUTS = Path(__file__).resolve().parent / "data" / "layouts"
+
+
+def test_vietnamese_summary_says_how_the_sheet_was_read_in_vietnamese() -> None:
+    report = api.check_file(LAYOUTS / "long_messy.xlsx", lang="vi")
+    (line,) = [ln for ln in summary_lines(report) if "'Leadership plan'" in ln]
+    assert line == (
+        "  trang 'Leadership plan': mỗi dòng một nhiệm vụ, 3 lãnh đạo, 9 nhiệm vụ "
+        "(dòng tiêu đề 4 (lãnh đạo: cột A, chức danh: cột B, nhiệm vụ: cột D); "
+        "không đọc: ô D13 (dòng này không có lãnh đạo); ô D15 (ghi chú dưới bảng))")
+
+
+def test_english_summary_keeps_the_english_note() -> None:
+    report = api.check_file(LAYOUTS / "long_messy.xlsx", lang="en")
+    (sheet,) = report.plan.sheets
+    assert sheet.note == ("header row 4 (executive A, title B, duty D); not read: "
+                          "D13 (no executive on this row); D15 (note under the table)")
+    assert f"({sheet.note})" in summary_lines(report)[1]
+
+
+def test_bengali_summary_names_the_skipped_sheet_reason_in_bengali() -> None:
+    report = api.check_file(LAYOUTS / "per_executive.xlsx", lang="bn")
+    (line,) = [ln for ln in summary_lines(report) if "'Empty'" in ln]
+    assert line == "  শিট 'Empty': বাদ দেওয়া হয়েছে (শিটটি ফাঁকা)"
