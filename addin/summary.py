@@ -28,7 +28,7 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
         roles.append(say(lang, "summary.role_line", role=role, holders=who,
                          coverage=f"{report.coverage.get(role, 0.0):.0%}"))
     lines.append("  ".join(roles))
-    counted = [f"{n} {say(lang, f'kind.{k}').lower()}" for k, n in report.counts.items() if n]
+    counted = [f"{say(lang, f'kind.{k}')} {n}" for k, n in report.counts.items() if n]
     lines.append(say(lang, "summary.findings",
                      counts=", ".join(counted) if counted else say(lang, "label.none")))
     for i, f in enumerate(report.findings[:top], 1):
