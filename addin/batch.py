@@ -218,11 +218,20 @@ def _check_one(job: PlanJob) -> _Result:
         write_atomic(job.index, json.dumps(index, ensure_ascii=False).encode("utf-8"))
         return "checked", summary
     except RolefitError as exc:
-        return "failed", str(exc)
+        return "failed", _named_as_in_folder(str(exc), job)
     except MemoryError:
-        return "failed", f"{job.plan}: too large to check in the memory available"
+        return "failed", f"{job.rel}: too large to check in the memory available"
     except Exception as exc:  # one odd file must never stop the batch
-        return "failed", f"{job.plan}: could not be checked ({type(exc).__name__}: {exc})"
+        return "failed", f"{job.rel}: could not be checked ({type(exc).__name__}: {exc})"
+
+
+def _named_as_in_folder(message: str, job: PlanJob) -> str:
+    """An error line that starts with the plan, named by its path inside the batch folder."""
+    # readers name the file as it was opened, the layout by its bare name: show one form
+    for given in (str(job.plan), job.plan.name):
+        if message.startswith(given + ":"):
+            return job.rel + message[len(given):]
+    return message
 
 
 # ---------------------------------------------------------------- progress
@@ -416,7 +425,7 @@ def run_batch(folder: Path, *, outdir: Path | None = None, jobs: int | None = No
         out.close()
 
     result.failures = folder_failures + [failures[i] for i in sorted(failures)]
-    info = PortfolioInfo(folder=str(folder), checked_on=checked_on or date.today(),
+    info = PortfolioInfo(folder=str(folder.resolve()), checked_on=checked_on or date.today(),
                          profiles_version=profiles.version,
                          reports=str(outdir))
     book = build_portfolio((summaries[i] for i in sorted(summaries)), result.failures,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .model import RolefitError
 
+#: How .xlsx/.xlsm (zip) and old .xls (OLE) files begin.
+WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 #: How to fix text that is not UTF-8, by what the file is.
 SAVE_AS_UTF8 = "save it as UTF-8"
 SAVE_AS_CSV_UTF8 = "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'"
@@ -52,6 +54,9 @@ def decode_utf8(data: bytes, source: Path | str, fix: str = SAVE_AS_UTF8) -> str
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if data.startswith(WORKBOOK_MAGIC):
+            raise RolefitError(f"{source}: this is a workbook, not a text file; "
+                               f"check a plan workbook with 'rolefit check'") from None
         raise RolefitError(f"{source}: not UTF-8 text (byte {exc.start}); {fix}") from None
 
 

@@ -16,6 +16,7 @@ from .i18n import say
 from .model import CellValue
 from .report_model import Cell, Chart, ReportBook, ReportSheet, Style, heat_colour
 from .resources import data_dir
+from .summary import percent
 from .xlsx_writer import write_atomic
 
 #: Styles that, alone on a row, read as a heading or a line of text rather than a table.
@@ -80,7 +81,7 @@ def _text(value: CellValue, style: Style | None) -> str:
     if isinstance(value, (int, float)) and style is not None and style.num_format:
         fmt = style.num_format
         if fmt.endswith("%"):
-            return f"{value:.0%}"
+            return percent(value)
         if fmt == "0.00":
             return f"{value:.2f}"
         return f"{value:.0f}"

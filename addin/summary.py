@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from .i18n import catalogue, say, say_notes
 from .model import ROLES, Report
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage, halves rounded up as Excel shows them (0.625 -> 63%)."""
+    return f"{math.floor(share * 100 + 0.5 + 1e-9)}%"
 
 
 def summary_lines(report: Report, top: int = 5) -> list[str]:
@@ -26,7 +33,7 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
         holders = report.role_holders.get(role, ())
         who = ", ".join(holders) if holders else say(lang, "label.not_in_plan")
         roles.append(say(lang, "summary.role_line", role=role, holders=who,
-                         coverage=f"{report.coverage.get(role, 0.0):.0%}"))
+                         coverage=percent(report.coverage.get(role, 0.0))))
     lines.append("  ".join(roles))
     counted = [f"{say(lang, f'kind.{k}')} {n}" for k, n in report.counts.items() if n]
     lines.append(say(lang, "summary.findings",

@@ -409,3 +409,13 @@ def test_progress_speaks_the_batch_language() -> None:
     assert lines[0].startswith("1/2 kế hoạch (50%), 1 không kiểm tra được, ")
     assert "kế hoạch/giây, còn khoảng " in lines[0] and "giây" in lines[0].rsplit(",", 1)[1]
     assert lines[-1].startswith("2/2 kế hoạch (100%)") and "plans" not in log.getvalue()
+
+
+def test_failures_name_the_plan_by_its_path_in_the_folder(tmp_path: Path) -> None:
+    from addin.batch import PlanJob, _named_as_in_folder
+
+    plan = tmp_path / "unit" / "a.xlsx"
+    job = PlanJob(plan, "unit/a.xlsx", tmp_path / "r.xlsx", "r.xlsx", tmp_path / "i.json")
+    assert _named_as_in_folder(f"{plan}: damaged", job) == "unit/a.xlsx: damaged"
+    assert _named_as_in_folder("a.xlsx: no plan found", job) == "unit/a.xlsx: no plan found"
+    assert _named_as_in_folder("something else", job) == "something else"

@@ -78,3 +78,14 @@ def test_text_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main([*command, str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"{ERROR}{path}: not UTF-8 text (byte 13); ") and err.count("\n") == 1
+
+
+def test_a_workbook_given_as_text_says_so(tmp_path: Path) -> None:
+    book = tmp_path / "plan.xlsx"
+    import openpyxl
+
+    openpyxl.Workbook().save(book)
+    with pytest.raises(RolefitError) as err:
+        read_input_text(book)
+    assert str(err.value) == (f"{book}: this is a workbook, not a text file; "
+                              f"check a plan workbook with 'rolefit check'")

@@ -31,3 +31,10 @@ def test_bengali_summary_names_the_skipped_sheet_reason_in_bengali() -> None:
     report = api.check_file(LAYOUTS / "per_executive.xlsx", lang="bn")
     (line,) = [ln for ln in summary_lines(report) if "'Empty'" in ln]
     assert line == "  শিট 'Empty': বাদ দেওয়া হয়েছে (শিটটি ফাঁকা)"
+
+
+def test_percent_rounds_halves_up_as_excel_shows_them() -> None:
+    from addin.summary import percent
+
+    assert [percent(x) for x in (0.625, 0.375, 0.125, 0.0, 1.0, 0.1)] == [
+        "63%", "38%", "13%", "0%", "100%", "10%"]
