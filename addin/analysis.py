@@ -25,19 +25,46 @@ from .profiles import is_ceo
 SEVERITY = {kind: i for i, kind in enumerate(FINDING_KINDS)}
 
 
-def verdict(holder_role: str | None, match: Match, profiles: Profiles) -> str:
-    """What a duty's match says about its holder: aligned, misfit, shared, out_of_scope, other."""
+def _held_roles(holder_role: str | Sequence[str] | None) -> tuple[str, ...]:
+    if holder_role is None:
+        return ()
+    if isinstance(holder_role, str):
+        return (holder_role,) if holder_role in ROLES else ()
+    return tuple(r for r in holder_role if r in ROLES)
+
+
+def verdict(holder_role: str | Sequence[str] | None, match: Match, profiles: Profiles) -> str:
+    """What a duty's match says about its holder: aligned, misfit, shared, out_of_scope, other.
+
+    ``holder_role`` is the holder's role, or every role of a combined title ("CTO/CIO").
+    """
+    roles = _held_roles(holder_role)
     if match.role is None or match.responsibility is None:
-        return "out_of_scope" if holder_role in ROLES else "other"
-    if holder_role not in ROLES:
+        return "out_of_scope" if roles else "other"
+    if not roles:
         return "other"
-    if match.role == holder_role:
+    if match.role in roles:
         return "aligned"
-    partners = profiles.shared_partners(match.responsibility)
-    by_id = profiles.by_id()
-    if any(by_id[p].role == holder_role for p in partners):
+    if _shared_partner(roles, match.responsibility, profiles) is not None:
         return "shared"
     return "misfit"
+
+
+def _shared_partner(roles: Sequence[str], rid: str, profiles: Profiles) -> str | None:
+    """The responsibility of one of ``roles`` that ``rid`` is a shared pair with."""
+    by_id = profiles.by_id()
+    return next((p for p in profiles.shared_partners(rid) if by_id[p].role in roles), None)
+
+
+def shared_partner(holder_role: str | Sequence[str] | None, match: Match,
+                   profiles: Profiles) -> str | None:
+    """What a duty is shared with: the matcher's straddle partner, or for a ``shared``
+    verdict the holder's own responsibility on the pair with the matched one."""
+    if match.shared_with is not None:
+        return match.shared_with
+    if verdict(holder_role, match, profiles) != "shared" or match.responsibility is None:
+        return None
+    return _shared_partner(_held_roles(holder_role), match.responsibility, profiles)
 
 
 def _names(keys: Sequence[str]) -> str:
@@ -52,14 +79,16 @@ def analyse(plan: Plan, matches: Sequence[Match], profiles: Profiles, lang: str 
     by_id = profiles.by_id()
     role_holders: dict[str, list[str]] = defaultdict(list)
     for e in plan.executives:
-        if e.role in ROLES:
-            role_holders[e.role].append(e.key)
+        for role in e.roles:
+            if role in ROLES:
+                role_holders[role].append(e.key)
 
     results: list[DutyResult] = []
     holders: dict[str, dict[str, list[int]]] = defaultdict(dict)  # resp -> exec -> duty rows
     for i, (duty, match) in enumerate(zip(plan.duties, matches, strict=True)):
         holder = executives[duty.executive]
-        results.append(DutyResult(duty, match, verdict(holder.role, match, profiles)))
+        results.append(DutyResult(duty, match, verdict(holder.roles, match, profiles),
+                                  shared_partner(holder.roles, match, profiles)))
         if match.responsibility is not None:
             holders[match.responsibility].setdefault(duty.executive, []).append(i)
 
@@ -145,14 +174,14 @@ def _duty_findings(results: Sequence[DutyResult], executives: dict[str, Executiv
             misfits[(res.duty.executive, res.match.responsibility)].append(i)
         elif res.verdict == "out_of_scope":
             holder = executives[res.duty.executive]
-            params = {"executive": holder.key, "holder_role": holder.role or ""}
+            params = {"executive": holder.key, "holder_role": holder.role_label}
             found.append(Finding("out_of_scope", None, (holder.key,), (res.duty.text,),
                                  say(lang, "message.out_of_scope", **params), (i,), params))
     for (key, rid), rows in misfits.items():
         holder = executives[key]
         match = results[rows[0]].match
         name = by_id[rid].text(lang)[0]
-        params = {"executive": key, "holder_role": holder.role or "",
+        params = {"executive": key, "holder_role": holder.role_label,
                   "responsibility": name, "role": match.role or ""}
         found.append(Finding("misfit", rid, (key,), tuple(results[r].duty.text for r in rows),
                              say(lang, "message.misfit", **params), tuple(rows), params))
@@ -164,7 +193,7 @@ def _reporting_lines(executives: Sequence[Executive], profiles: Profiles,
     found: list[Finding] = []
     by_key = {e.key: e for e in executives}
     for e in executives:
-        if e.role != "CTO" or not e.reports_to:
+        if "CTO" not in e.roles or not e.reports_to:
             continue
         boss = by_key.get(e.reports_to)
         if is_ceo(e.reports_to, profiles) or (boss is not None and is_ceo(boss.title, profiles)):

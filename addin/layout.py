@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .layout_cells import (
+    HEADER_KINDS,
     HEADER_SEARCH_ROWS,
     Grid,
     Roster,
@@ -32,6 +33,7 @@ from .layout_cells import (
     column_letter,
     describe_skipped,
     first_header,
+    header_key,
     is_header,
     is_note,
     split_duties,
@@ -163,8 +165,32 @@ def read_long(grid: Grid, cols: Columns, roster: Roster, sheet_name: str) -> She
     how = Note(message, {"row": grid.sheet_row(cols.header_row), **letters,
                      "duty": grid.letter(cols.duty)})
     read = SheetRead(sheet_name, "long", executives=len(people), duties=len(duties),
-                     notes=(how, *describe_skipped(skipped)))
+                     notes=(how, *_unused_headers(grid, cols), *describe_skipped(skipped)))
     return SheetOutcome(read, tuple(duties), (), tuple(skipped))
+
+
+def _unused_headers(grid: Grid, cols: Columns) -> tuple[Note, ...]:
+    """The header cells whose columns were not read, so a user sees a column rolefit
+    did not understand ("Reporting line" it does not know, a second "Reports to")."""
+    used = {cols.executive, cols.title, cols.reports_to, cols.duty}
+    shown = [f"{grid.letter(c)} '{_short(t)}'"
+             for c, t in enumerate(grid.row_texts(cols.header_row))
+             if t and c not in used and not _row_number(t)]
+    return (Note("note.columns_not_read", {"columns": ", ".join(shown)}),) if shown else ()
+
+
+# A row-number column ("No.", "STT", "ক্রমিক নং") says nothing a user would miss.
+_ROW_NUMBER_HEADERS = frozenset(header_key(h) for h in (
+    "no", "nr", "number", "s/n", "sl", "sl no", "stt", "tt", "ক্রমিক", "ক্রমিক নং", "ক্রম", "নং"))
+
+
+def _row_number(text: str) -> bool:
+    return text.strip() in ("#", "№") or header_key(text) in _ROW_NUMBER_HEADERS
+
+
+def _short(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 def _person_cell(grid: Grid, r: int, col: int | None, cols: Columns) -> str:
@@ -213,7 +239,8 @@ def _label_value(grid: Grid, r: int) -> tuple[str, str] | None:
         label, value = texts[0].rstrip(":："), texts[1]
     else:
         return None
-    if not value or any(is_header(value, k) for k in ("executive", "title", "duty")):
+    # a column word ("Notes", "Title", "Reports to") is a header row's next cell, not a person
+    if not value or is_note(value) or any(is_header(value, k) for k in HEADER_KINDS):
         return None
     for kind in ("reports_to", "executive", "title"):
         if is_header(label, kind) and len(label.split()) <= 4:
@@ -231,7 +258,7 @@ def find_owner(grid: Grid, sheet_name: str, profiles: Profiles) -> _Owner | None
         if grid.is_blank_row(r):
             continue
         pair = _label_value(grid, r)
-        if pair is not None:
+        if pair is not None and not _table_header(grid, r, found):
             found.setdefault(pair[0], pair[1])
             body = r + 1
             continue
@@ -260,6 +287,20 @@ def find_owner(grid: Grid, sheet_name: str, profiles: Profiles) -> _Owner | None
         return _Owner(name, title, found.get("reports_to", ""), body,
                       Note("note.owner_sheet_name", {"executive": name or title}))
     return None
+
+
+def _table_header(grid: Grid, r: int, found: dict[str, str]) -> bool:
+    """Whether a lone "Name | Notes" row opens a table: the row right below fills the same
+    cells and is no "Title: CTO" line, so its second cell is a column, not a person."""
+    if found or r + 1 >= grid.height or grid.is_blank_row(r + 1):
+        return False
+    texts = grid.row_texts(r)
+    cells = [c for c, t in enumerate(texts) if t]
+    if cells and texts[cells[0]].endswith((":", "：")):
+        return False  # "Name:" is a label; a table's header says "Name"
+    below = grid.row_texts(r + 1)
+    return (len(cells) == 2 and all(c < len(below) and below[c] for c in cells)
+            and _label_value(grid, r + 1) is None)
 
 
 def _looks_like_register(grid: Grid, start: int) -> bool:

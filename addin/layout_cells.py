@@ -21,7 +21,7 @@ from .model import (
     SheetData,
     SheetRead,
 )
-from .profiles import recognise_role
+from .profiles import recognise_role, recognise_roles
 from .text import words
 
 HEADER_SEARCH_ROWS = 20
@@ -42,8 +42,10 @@ TITLE_HEADERS = (
 )
 REPORTS_TO_HEADERS = (
     "reports to", "reporting to", "report to", "manager", "line manager", "reports",
+    "reporting line", "reporting lines", "direct manager", "direct supervisor",
     "báo cáo cho", "báo cáo lên", "cấp trên", "cấp trên trực tiếp", "quản lý trực tiếp",
-    "রিপোর্ট করেন", "রিপোর্ট", "ঊর্ধ্বতন", "উর্ধ্বতন",
+    "người quản lý trực tiếp", "người quản lý", "báo cáo trực tiếp cho", "báo cáo trực tiếp",
+    "রিপোর্ট করেন", "রিপোর্ট", "ঊর্ধ্বতন", "উর্ধ্বতন", "কার কাছে রিপোর্ট", "রিপোর্টিং",
 )
 DUTY_HEADERS = (
     "duty", "duties", "responsibility", "responsibilities", "task", "tasks", "activity",
@@ -312,10 +314,10 @@ class Roster:
         if old is not None:
             title = old.title or title
             reports_to = old.reports_to or reports_to
-        role = recognise_role(title, self.profiles) if title else None
-        if role is None and name:
-            role = recognise_role(name, self.profiles)
-        self._by_key[key] = Executive(name=name, title=title, role=role, reports_to=reports_to)
+        roles = recognise_roles(title, self.profiles) if title else ()
+        if not roles and name:
+            roles = recognise_roles(name, self.profiles)
+        self._by_key[key] = Executive(name=name, title=title, reports_to=reports_to, roles=roles)
         return key
 
     def executives(self) -> tuple[Executive, ...]:

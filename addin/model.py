@@ -181,8 +181,23 @@ class Executive:
 
     name: str
     title: str = ""
+    #: The first (primary) role the title names; see ``roles`` for a combined title.
     role: str | None = None
     reports_to: str = ""
+    #: Every role the title names, in the order written ("CTO/CIO" -> ("CTO", "CIO")).
+    roles: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # either field may be given: each is completed from the other
+        if self.role is not None and self.role not in self.roles:
+            object.__setattr__(self, "roles", (self.role, *self.roles))
+        elif self.role is None and self.roles:
+            object.__setattr__(self, "role", self.roles[0])
+
+    @property
+    def role_label(self) -> str:
+        """The roles as shown in a report: "CTO", "CTO/CIO" or nothing."""
+        return "/".join(self.roles)
 
     @property
     def key(self) -> str:
@@ -306,6 +321,9 @@ class DutyResult:
     duty: Duty
     match: Match
     verdict: str
+    #: The other side of the shared pair behind the verdict: the matcher's straddle, or
+    #: for a ``shared`` verdict the holder's own responsibility paired with the match.
+    shared_with: str | None = None
 
 
 @dataclass(frozen=True)

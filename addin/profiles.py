@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .model import Profile, Profiles, Responsibility, RolefitError, SharedPair, Source, VocabTerm
+from .model import (
+    ROLES,
+    Profile,
+    Profiles,
+    Responsibility,
+    RolefitError,
+    SharedPair,
+    Source,
+    VocabTerm,
+)
 from .text import words
 
 #: The public contract of spec/profiles.md: every id with its owner role.
@@ -422,6 +431,9 @@ def _title_index(profiles: Profiles) -> _TitleIndex:
     index = _TITLE_INDEXES.get(profiles.version)
     if index is None:
         by_role = [(ph, p.role) for p in profiles.profiles for ph in _phrases(p.titles)]
+        # "Chief Technology & Information Officer": "&" is no word, so "and" may be left out
+        by_role += [(short, role) for ph, role in by_role
+                    if "and" in ph and (short := tuple(t for t in ph if t != "and"))]
         # longest first: "giam doc cong nghe thong tin" (CIO) before "giam doc cong nghe"
         by_role.sort(key=lambda x: -len(x[0]))
         index = (by_role, _phrases(profiles.ceo_titles), _phrases(profiles.title_exclusions))
@@ -449,16 +461,21 @@ def recognise_roles(title: str, profiles: Profiles) -> tuple[str, ...]:
     tokens = words(title)
     by_role, _, exclusions = _title_index(profiles)
     found: list[tuple[int, str]] = []
-    used: set[int] = set()
+    used: dict[int, tuple[str, ...]] = {}
     for phrase, role in by_role:
         pos = _contains(tokens, phrase)
-        if pos < 0 or any(i in used for i in range(pos, pos + len(phrase))):
+        span = range(pos, pos + len(phrase))
+        # words already taken by a longer title, unless the same title is listed under
+        # both roles (a combined title such as "Chief Technology and Information Officer")
+        if pos < 0 or any(used.get(i, phrase) != phrase for i in span):
             continue
-        used.update(range(pos, pos + len(phrase)))
+        used.update((i, phrase) for i in span)
         if not _excluded(tokens, pos, exclusions):
             found.append((pos, role))
     out: list[str] = []
-    for _, role in sorted(found):
+    # one title naming both roles lists them in the usual order (CTO first)
+    for _, role in sorted(found, key=lambda f: (f[0], ROLES.index(f[1]) if f[1] in ROLES
+                                                 else len(ROLES))):
         if role not in out:
             out.append(role)
     return tuple(out)

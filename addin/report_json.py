@@ -23,7 +23,8 @@ def report_to_json(report: Report) -> dict[str, Any]:
             for s in plan.sheets
         ],
         "executives": [
-            {"name": e.name, "title": e.title, "role": e.role, "reports_to": e.reports_to}
+            {"name": e.name, "title": e.title, "role": e.role, "roles": list(e.roles),
+             "reports_to": e.reports_to}
             for e in plan.executives
         ],
         "duties": [
@@ -37,7 +38,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
                 "responsibility": r.match.responsibility,
                 "confidence": round(r.match.confidence, 3),
                 "evidence": list(r.match.evidence),
-                "shared_with": r.match.shared_with,
+                "shared_with": r.shared_with,
                 "verdict": r.verdict,
             }
             for r in report.duties

@@ -357,7 +357,7 @@ def _summary(ctx: _Context, checked_on: date) -> ReportSheet:
     rows.append(_header(lang, ("executive", "title", "role", "reports_to", "duties_count")))
     per_exec = Counter(r.duty.executive for r in report.duties)
     for e in plan.executives:
-        rows.append(_row(Cell(e.key, "text"), Cell(e.title, "text"), e.role or "",
+        rows.append(_row(Cell(e.key, "text"), Cell(e.title, "text"), e.role_label,
                          Cell(e.reports_to, "text"), Cell(per_exec.get(e.key, 0), "number")))
     rows.append(())
 
@@ -474,7 +474,7 @@ def _duties(ctx: _Context, plan_file: str | None) -> ReportSheet:
     # most cells of a duty row repeat across rows (who, which sheet, which responsibility,
     # the verdict): cells are immutable, so each distinct one is made once and shared
     blank = Cell("")
-    by_executive = {e.key: (Cell(e.key, "text"), Cell(e.role or "") if e.role else blank)
+    by_executive = {e.key: (Cell(e.key, "text"), Cell(e.role_label) if e.roles else blank)
                     for e in report.plan.executives}
     sheet_cells: dict[str, Cell] = {}
     lang_cells: dict[str, Cell] = {}
@@ -500,9 +500,9 @@ def _duties(ctx: _Context, plan_file: str | None) -> ReportSheet:
         if verdict is None:
             verdict = verdict_cells[r.verdict] = Cell(say(lang, f"verdict.{r.verdict}"),
                                                       f"verdict.{r.verdict}")
-        shared = shared_cells.get(m.shared_with)
+        shared = shared_cells.get(r.shared_with)
         if shared is None:
-            shared = shared_cells[m.shared_with] = Cell(m.shared_with or "")
+            shared = shared_cells[r.shared_with] = Cell(r.shared_with or "")
         finding = ctx.first_finding.get(i)
         found = finding_cells.get(finding)
         if found is None and finding is not None:

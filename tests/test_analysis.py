@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from addin.analysis import analyse, verdict
 from addin.model import Duty, Executive, Match, Plan, Profiles, RaciActivity
 
@@ -93,3 +95,71 @@ def test_raci_findings(profiles: Profiles) -> None:
     assert report.counts["raci_multiple_accountable"] == 1
     multi = next(f for f in report.findings if f.kind == "raci_multiple_accountable")
     assert multi.executives == ("Ann", "Bob") and "Roadmap" in multi.message
+
+
+def test_combined_title_holds_both_roles(profiles: Profiles) -> None:
+    from addin.api import check_workbook
+    from addin.model import SheetData, WorkbookData
+    from addin.report_json import report_to_json
+    from addin.report_model import build_report_book
+
+    for title in ("CTO/CIO", "CTO & CIO", "CTO kiêm CIO",
+                  "Chief Technology & Information Officer",
+                  "Giám đốc công nghệ kiêm giám đốc thông tin"):
+        rows = (("Executive", "Title", "Reports to", "Duty"),
+                ("Linh", title, "Tom", "Set the technology strategy and roadmap"),
+                (None, None, None, "Run the IT helpdesk and keep internal systems running"),
+                ("Tom", "CEO", None, "Raise money from investors"))
+        book = WorkbookData("one.xlsx", (SheetData("Plan", rows),))
+        report = check_workbook(book, profiles=profiles)
+        linh = report.plan.executives[0]
+        assert (linh.role, linh.roles, linh.role_label) == ("CTO", ("CTO", "CIO"),
+                                                             "CTO/CIO"), title
+        assert report.role_holders == {"CTO": ("Linh",), "CIO": ("Linh",)}
+        assert report.counts["missing_role"] == 0 and report.counts["misfit"] == 0, title
+        assert [r.verdict for r in report.duties[:2]] == ["aligned", "aligned"]
+        assert report.coverage["CTO"] > 0 and report.coverage["CIO"] > 0
+        data = report_to_json(report)
+        assert data["executives"][0]["role"] == "CTO"
+        assert data["executives"][0]["roles"] == ["CTO", "CIO"]
+        book = build_report_book(report, profiles, checked_on=date(2026, 1, 1))
+        cells = [c.value for s in book.sheets for row in s.rows for c in row]
+        assert "CTO/CIO" in cells
+
+
+def test_combined_title_reporting_line_and_verdicts(profiles: Profiles) -> None:
+    both = ("CTO", "CIO")
+    assert verdict(both, _match("x", "cio.it_operations", profiles), profiles) == "aligned"
+    assert verdict(both, _match("x", None, profiles), profiles) == "out_of_scope"
+    execs = (Executive("Linh", "CTO/CIO", reports_to="Board", roles=both),
+             Executive("Board", "Board of directors"))
+    plan = Plan("p.xlsx", execs, (Duty("Linh", "infra", "Plan", "B2"),))
+    report = analyse(plan, [_match("infra", "cio.it_infrastructure", profiles)], profiles)
+    assert report.counts["reporting_line"] == 1
+    assert report.counts["missing_role"] == 0
+
+
+def test_shared_verdict_names_the_holders_side_of_the_pair(profiles: Profiles) -> None:
+    from addin.report_json import report_to_json
+    from addin.report_model import build_report_book
+
+    plan = _plan(("Ann", "run the servers"), ("Bob", "servers too"))
+    straddle = Match(text="servers too", lang="en", responsibility="cio.it_infrastructure",
+                     role="CIO", confidence=0.5, evidence=(), shared_with="cto.architecture")
+    report = analyse(plan, [_match("run the servers", "cio.it_infrastructure", profiles),
+                            straddle], profiles)
+    ann, bob = report.duties
+    assert (ann.verdict, ann.shared_with) == ("shared", "cto.architecture")
+    # the matcher's straddle partner is kept as it is
+    assert (bob.verdict, bob.shared_with) == ("aligned", "cto.architecture")
+    assert [d["shared_with"] for d in report_to_json(report)["duties"]] == [
+        "cto.architecture", "cto.architecture"]
+    book = build_report_book(report, profiles, checked_on=date(2026, 1, 1))
+    duties = next(s for s in book.sheets
+                  if s.rows and any(c.value == "Shared with" for c in s.rows[0]))
+    col = [c.value for c in duties.rows[0]].index("Shared with")
+    assert [row[col].value for row in duties.rows[1:]] == ["cto.architecture"] * 2
+    # an aligned or misfit duty has no partner
+    misfit = analyse(_plan(("Ann", "helpdesk")),
+                     [_match("helpdesk", "cio.it_operations", profiles)], profiles)
+    assert misfit.duties[0].shared_with is None

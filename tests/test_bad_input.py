@@ -252,3 +252,13 @@ def test_broken_roles_data_names_file_and_key(tmp_path: Path) -> None:
         load(folder)
     message = str(broken.value)
     assert target.name in message and "\n" not in message
+
+
+def test_two_column_list_is_no_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = write_plan(tmp_path / "people.xlsx", [["Name", "Notes"], ["Ann", "x"]], "Sheet1")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run_check(plan, out) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(ERROR) and "no plan found" in err and err.count("\n") == 1
+    assert not list(out.iterdir())

@@ -294,3 +294,57 @@ def test_notes_are_message_keys_said_in_any_report_language(profiles: Profiles) 
             "cells": "B4, B5, B6, B7, B8, B9", "more": 2,
             "reason": {"key": "skip.no_executive", "params": {}}}}]}}
     assert {s.reason for s in outcome.skipped} == {"no executive on this row"}
+
+
+@pytest.mark.parametrize("header", [
+    "Reporting line", "Direct manager", "Manager (reports to)", "Người quản lý trực tiếp",
+    "Báo cáo trực tiếp cho", "কার কাছে রিপোর্ট", "রিপোর্টিং",
+])
+def test_reports_to_header_words(header: str, profiles: Profiles) -> None:
+    rows: list[tuple[CellValue, ...]] = [("Name", "Title", header, "Duty"),
+                                         ("Lan", "CTO", "Board", "Set the technology strategy")]
+    plan = read_plan(WorkbookData("p.xlsx", (_sheet(rows),)), profiles)
+    assert plan.executives[0].reports_to == "Board"
+    assert plan.sheets[0].note == "header row 1 (executive A, title B, duty D)"
+
+
+def test_header_cells_not_read_are_named(profiles: Profiles) -> None:
+    rows: list[tuple[CellValue, ...]] = [
+        ("Name", "Reports to", "Duty", "Priority", None, "Reports to\n(dotted line)"),
+        ("Lan", "CEO", "Set the technology strategy", "High", None, "Board")]
+    (outcome,) = read_sheet(_sheet(rows), Roster(profiles))
+    assert outcome.read.note == ("header row 1 (executive A, duty C); columns not read: "
+                                 "D 'Priority', F 'Reports to (dotted line)'")
+    assert say_notes("vi", outcome.read.notes).endswith(
+        "các cột không được đọc: D 'Priority', F 'Reports to (dotted line)'")
+
+
+@pytest.mark.parametrize("rows", [
+    [("Name", "Notes"), ("Ann", "x")],
+    [("Name", "Comment"), ("Ann", "x"), ("Bob", "y")],
+    [("Name", "Title")],
+    [("Owner", "Reports to"), ("Ann", "Bob")],
+])
+def test_two_column_table_is_not_an_executive_sheet(rows: list[tuple[CellValue, ...]],
+                                                    profiles: Profiles) -> None:
+    with pytest.raises(RolefitError, match="no plan found"):
+        read_plan(WorkbookData("p.xlsx", (SheetData("Sheet1", tuple(rows)),)), profiles)
+
+
+@pytest.mark.parametrize("rows", [
+    [("Name:", "Minh Le"), ("Run the IT department", "weekly")],
+    [("Name", "Minh Le"), (None,), ("Run the IT department",)],
+    [("Name", "Minh Le"), ("Title", "CIO"), ("Run the IT department", "weekly")],
+])
+def test_name_blocks_still_name_the_owner(rows: list[tuple[CellValue, ...]],
+                                          profiles: Profiles) -> None:
+    plan = read_plan(WorkbookData("p.xlsx", (SheetData("Sheet1", tuple(rows)),)), profiles)
+    assert [e.name for e in plan.executives] == ["Minh Le"]
+    assert [d.text for d in plan.duties] == ["Run the IT department"]
+
+
+def test_row_number_column_is_not_named_as_unread(profiles: Profiles) -> None:
+    rows: list[tuple[CellValue, ...]] = [("STT", "Họ tên", "Nhiệm vụ"),
+                                         (1, "Lan", "Chiến lược công nghệ")]
+    (outcome,) = read_sheet(_sheet(rows), Roster(profiles))
+    assert outcome.read.note == "header row 1 (executive B, duty C)"
