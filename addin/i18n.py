@@ -135,6 +135,12 @@ def say(lang: str, key: str, **params: object) -> str:
 NOTE_SEPARATOR = "; "
 
 
+def say_count(lang: str, noun: str, n: int) -> str:
+    """``n`` of ``noun`` ("1 duty", "3 duties"), from the catalogue's ``count.*`` keys."""
+    key = f"count.{noun}_one" if n == 1 else f"count.{noun}"
+    return say(lang, key, n=n)
+
+
 def say_note(lang: str, note: Note) -> str:
     """A :class:`~addin.model.Note` in ``lang``, its nested notes said in ``lang`` too."""
     return say(lang, note.key, **{k: _note_field(lang, v) for k, v in note.params.items()})

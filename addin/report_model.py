@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .i18n import catalogue, say, say_notes
+from .i18n import catalogue, say, say_count, say_notes
 from .layout_cells import column_letter
 from .model import FINDING_KINDS, ROLES, CellValue, Finding, Profiles, Report
 
@@ -299,7 +299,8 @@ def _summary(ctx: _Context, checked_on: date) -> ReportSheet:
     rows: list[tuple[Cell, ...]] = [
         _row(Cell(say(lang, "label.report_title", plan=plan.name), "title")),
         _row(Cell(say(lang, "label.meta_line", plan=plan.name, date=checked_on.isoformat(),
-                      executives=len(plan.executives), duties=len(plan.duties),
+                      executives=say_count(lang, "executives", len(plan.executives)),
+                      duties=say_count(lang, "duties", len(plan.duties)),
                       version=report.profiles_version), "meta")),
     ]
     # the five lines: is the plan sound, and what to fix first (most severe first)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .i18n import catalogue, say, say_notes
+from .i18n import catalogue, say, say_count, say_notes
 from .model import ROLES, Report
 
 
@@ -18,13 +18,16 @@ def summary_lines(report: Report, top: int = 5) -> list[str]:
     lang = report.lang
     plan = report.plan
     words = catalogue(lang)
-    lines = [say(lang, "summary.plan_line", plan=plan.name, executives=len(plan.executives),
-                 duties=len(plan.duties))]
+    lines = [say(lang, "summary.plan_line", plan=plan.name,
+                 executives=say_count(lang, "executives", len(plan.executives)),
+                 duties=say_count(lang, "duties", len(plan.duties)))]
     for s in plan.sheets:
         where = say(lang, "summary.sheet_line", sheet=s.name,
                     layout=words.get(f"layout.{s.layout}", s.layout))
         if s.layout != "skipped":
-            where += say(lang, "summary.sheet_counts", executives=s.executives, duties=s.duties)
+            where += say(lang, "summary.sheet_counts",
+                         executives=say_count(lang, "executives", s.executives),
+                         duties=say_count(lang, "duties", s.duties))
         if s.notes:
             where += f" ({say_notes(lang, s.notes)})"
         lines.append(where)

@@ -214,7 +214,9 @@ def test_catalogues_translate_every_message(lang: str) -> None:
     assert set(own) == set(en), "every key translated, none invented"
     for key, text in own.items():
         assert _placeholders(text) == _placeholders(en[key]), key
-    same = [k for k, v in own.items() if v == en[k] and not re.fullmatch(r"[#A-Z:{}\s]*", v)]
+    # a message of placeholders and punctuation alone reads the same in every language
+    same = [k for k, v in own.items() if v == en[k] and not re.fullmatch(r"[#A-Z:{}\s]*", v)
+            and re.sub(r"\{\w+\}", "", v).strip(" ,:") != ""]
     assert same == [], "left in English"
 
 

@@ -38,3 +38,12 @@ def test_percent_rounds_halves_up_as_excel_shows_them() -> None:
 
     assert [percent(x) for x in (0.625, 0.375, 0.125, 0.0, 1.0, 0.1)] == [
         "63%", "38%", "13%", "0%", "100%", "10%"]
+
+
+def test_counts_take_the_singular_for_one() -> None:
+    from addin.i18n import say_count
+
+    assert [say_count("en", "executives", n) for n in (0, 1, 2)] == [
+        "0 executives", "1 executive", "2 executives"]
+    assert say_count("en", "duties", 1) == "1 duty"
+    assert say_count("vi", "duties", 1) == "1 nhiệm vụ"
