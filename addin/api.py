@@ -217,7 +217,7 @@ def check_to_files(job: CheckJob, *, profiles: Profiles | None = None,
         write_html(report_book(report, checked_on=today, plan_file=plan_link(job.plan, job.html),
                                profiles=profiles), job.html, generated_on=today.isoformat())
     if job.json is not None:
-        from .xlsx_writer import write_atomic
+        from .files import write_atomic
 
         write_atomic(job.json, report_json_text(report).encode("utf-8"))
     lines = (*summary_lines(report), say(report.lang, "summary.report_written", path=job.workbook))

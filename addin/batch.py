@@ -204,7 +204,7 @@ def _init_worker(ignore_sigint: bool = True) -> None:
 def _check_one(job: PlanJob) -> _Result:
     """Check one plan, write its report and summary; never raises for a bad plan."""
     from . import api
-    from .xlsx_writer import write_atomic
+    from .files import write_atomic
 
     profiles: Profiles = _worker["profiles"]
     try:

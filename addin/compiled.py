@@ -17,14 +17,22 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import Profile, Profiles, Responsibility, SharedPair, Source, VocabTerm
+from .files import write_atomic
+from .model import (
+    Profile,
+    Profiles,
+    Responsibility,
+    RolefitError,
+    SharedPair,
+    Source,
+    VocabTerm,
+)
 from .resources import data_dir
 
 if TYPE_CHECKING:
@@ -56,6 +64,16 @@ def cache_dir() -> Path | None:
     except RuntimeError:  # no home folder
         return None
     return base / "rolefit"
+
+
+def store(path: Path, data: bytes) -> None:
+    """Keep ``data`` in the cache at ``path``, atomically; a failure only costs the next start
+    its time (a read-only or full disk is not the user's problem)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(path, data)
+    except (OSError, RolefitError):
+        pass
 
 
 def data_digest(files: list[tuple[str, bytes]]) -> str:
@@ -124,17 +142,9 @@ def _read(path: Path, key: str) -> tuple[Profiles, Tables] | None:
 def _write(path: Path, key: str, profiles: Profiles, tables: Tables) -> None:
     try:
         data = marshal.dumps((key, _encode(profiles), tuple(tables)))
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".profiles.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (OSError, ValueError, TypeError):
-        pass  # a read-only or full disk only costs the next start its time
+    except (ValueError, TypeError):
+        return
+    store(path, data)
 
 
 def _encode(obj: Any) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .xlsx_writer import write_atomic
+from .files import write_atomic
 
 EXAMPLE = Path(__file__).resolve().parent / "examples" / "example_plan.yaml"
 

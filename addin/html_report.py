@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .files import write_atomic
 from .i18n import say
 from .model import CellValue
 from .report_model import Cell, Chart, ReportBook, ReportSheet, Style, heat_colour
 from .resources import data_dir
 from .summary import percent
-from .xlsx_writer import write_atomic
 
 #: Styles that, alone on a row, read as a heading or a line of text rather than a table.
 _PROSE = {"title": "h2", "subtitle": "h3", "warn": "p", "ok": "p", "meta": "p"}

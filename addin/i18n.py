@@ -107,20 +107,9 @@ def _read(path: Path, key: str) -> dict[str, str] | None:
 
 
 def _write(path: Path, key: str, flat: dict[str, str]) -> None:
-    import tempfile
+    from .compiled import store
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(prefix=".messages.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps((key, flat)))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (OSError, ValueError):
-        pass  # a read-only or full disk only costs the next start its parsing
+    store(path, marshal.dumps((key, flat)))
 
 
 def say(lang: str, key: str, **params: object) -> str:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .live_sheets import address as address
-from .live_sheets import clean_sheet_name, is_text, live_sheet, live_value
-from .live_sheets import column_name as column_name
+from .live_sheets import address, clean_sheet_name, is_text, live_sheet, live_value
 from .report_model import Cell, ReportBook, ReportSheet, Style
 
 #: Excel's number format for text: strings written with it are never read as a formula,

@@ -186,7 +186,7 @@ def build_bytes(template: Path, interpreter: Interpreter) -> bytes:
 
 def build_addin(folder: Path, interpreter: Interpreter | None = None) -> Path:
     """Write ``addin.excel_ribbon.xlam`` into ``folder`` (atomically) and return its path."""
-    from .xlsx_writer import write_atomic
+    from .files import write_atomic
 
     if folder.exists() and not folder.is_dir():
         raise RolefitError(f"{folder}: is a file, not a folder")

@@ -139,9 +139,8 @@ def write_into_copy(plan: Path, copy: Path, book: ReportBook) -> None:
 
     import openpyxl
 
-    from .files import read_input_bytes
+    from .files import read_input_bytes, write_atomic
     from .xlsx_reader import check_package
-    from .xlsx_writer import write_atomic
 
     suffix = copy.suffix.lower()
     if suffix not in (".xlsx", ".xlsm"):

@@ -6,15 +6,13 @@ import contextlib
 import gc
 import io
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .model import RolefitError
+from .files import write_atomic
 from .report_model import Cell, Chart, Link, ReportBook, ReportSheet, Style, cell_ref
 
 
@@ -249,49 +247,3 @@ def write_report(book: ReportBook, path: Path) -> None:
     """Write ``book`` to ``path`` atomically: a finished file replaces any old one at once."""
     data = render(book)
     write_atomic(path, data)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes through a temporary file in the same folder, then rename over ``path``.
-
-    A reader of ``path`` sees the old file or the complete new one, never a part; any
-    failure leaves the old file as it was and raises a one-line :class:`RolefitError`.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise RolefitError(f"{path}: is a folder; give a file name for the output")
-    if not folder.is_dir():
-        raise RolefitError(f"{path}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise RolefitError(f"{path}: cannot write in this folder ({exc.strerror}); choose "
-                           f"another folder") from None
-    try:
-        # Windows has no fchmod; the default mode is fine there
-        with contextlib.suppress(AttributeError, OSError):
-            os.fchmod(fd, _mode_for(path))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        hint = ("; if it is open in Excel, close it and try again"
-                if isinstance(exc, PermissionError) else "")
-        raise RolefitError(f"{path}: cannot write the file ({exc.strerror or exc}){hint}"
-                           ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The replaced file's permissions, or what a new file gets (mkstemp's 0600 is private)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask

@@ -23,13 +23,14 @@ from hypothesis import strategies as st
 
 from addin import xlsx_reader
 from addin.cli import main
+from addin.files import write_atomic
 from addin.model import RolefitError
 from addin.report_model import Cell, Link, ReportBook, ReportSheet
 from addin.report_sheets import text_cell
 from addin.web_sheets import TEXT_FORMAT, sheet_to_json
 from addin.xlsx_into import copy_losses
 from addin.xlsx_reader import read_workbook
-from addin.xlsx_writer import _url, write_atomic
+from addin.xlsx_writer import _url
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"

@@ -6,15 +6,9 @@ from datetime import date
 
 import pytest
 
+from addin.live_sheets import address, column_name
 from addin.report_model import STYLES, Cell, Link, ReportBook, ReportSheet, Style
-from addin.web_sheets import (
-    TEXT_FORMAT,
-    address,
-    book_to_json,
-    column_name,
-    sheet_to_json,
-    width_points,
-)
+from addin.web_sheets import TEXT_FORMAT, book_to_json, sheet_to_json, width_points
 
 
 def _book(*sheets: ReportSheet, styles: dict[str, Style] | None = None) -> ReportBook:

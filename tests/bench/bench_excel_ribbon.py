@@ -17,20 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from test_excel_ribbon import Book, report_sheets
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_check import DUTIES
+
 from addin import excel_ribbon
 
-DUTIES = [
-    "Define the technology roadmap for the customer app",
-    "Run the service desk for office staff",
-    "Keep the data centre and network running",
-    "Hire and coach software engineers",
-    "Approve the quarterly marketing budget",
-    "Quản lý hạ tầng máy chủ và mạng nội bộ",
-    "Xây dựng kiến trúc nền tảng sản phẩm",
-    "কর্মীদের আইটি প্রশিক্ষণ নিশ্চিত করা",
-    "Own information security and compliance",
-    "Negotiate the office lease",
-]
+# the same duty lines as the check benchmark; people named and titled the way plans do
 PEOPLE = [("Ana Silva", "CTO"), ("Binh Tran", "CIO"), ("Rahim Khan", "CFO"),
           ("Mai Le", "Head of Data")]
 
