@@ -1,7 +1,7 @@
 """From sheet values to a plan: find how each sheet is laid out and read its duties.
 
 Pure: works on :class:`~addin.model.WorkbookData`, whichever program produced it
-(openpyxl, a CSV file, Office.js or xlwings), so every way in reads plans the same way.
+(an .xlsx file, a CSV file, Office.js or xlwings), so every way in reads plans the same way.
 
 Layouts, tried in this order on each sheet (or on each Excel table of it):
 

@@ -30,7 +30,7 @@ FINDING_KINDS: tuple[str, ...] = (
     "raci_multiple_accountable",
 )
 
-#: A cell value as it comes out of any workbook reader (openpyxl, CSV, Office.js, xlwings).
+#: A cell value as it comes out of any workbook reader (.xlsx, CSV, Office.js, xlwings).
 CellValue = str | int | float | bool | datetime | date | None
 
 

@@ -1,6 +1,6 @@
-"""Read a plan workbook's sheets as values with openpyxl (a shell: file -> WorkbookData).
+"""Read a plan workbook's sheets as values (a shell: .xlsx/.xlsm file -> WorkbookData).
 
-The file is checked before openpyxl sees it: what kind of file it really is (whatever its
+The file is checked before any XML is parsed: what kind of file it really is (whatever its
 name says), whether its zip parts are sane, and that no XML part declares entities. Sheets
 are then streamed once each, keeping only cells that hold a value, so a sheet that claims
 a million rows or 16,384 columns costs time and memory for the cells it really uses.
@@ -8,12 +8,11 @@ a million rows or 16,384 columns costs time and memory for the cells it really u
 
 from __future__ import annotations
 
+import posixpath
 import re
-import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -193,39 +192,28 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _read(path: Path, only: str | None) -> WorkbookData:
-    import openpyxl  # imported here: loading it costs start-up time the other commands skip
-    from openpyxl.xml import DEFUSEDXML
-
-    if not DEFUSEDXML:
-        raise RolefitError("unsafe setup: the 'defusedxml' package is missing or disabled "
-                           "(OPENPYXL_DEFUSEDXML); reinstall rolefit")
-    with warnings.catch_warnings():
-        # openpyxl warns about features it skips; the plan's values are all we need
-        warnings.simplefilter("ignore")
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True,
-                                          keep_links=False)
-        except PermissionError as exc:
-            raise cannot_read(path, exc, "workbook") from None
-        except Exception as exc:  # any fault in a package that passed the checks is damage
-            raise RolefitError(_damaged(path, None, exc)) from None
-        try:
-            budget = _Budget(path)
-            sheets = []
-            for ws in book.worksheets:
-                if only is not None and ws.title != only:
+    budget = _Budget(path)
+    sheets: list[SheetData] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = _Book(zf)
+            for name, part in book.worksheets:
+                if only is not None and name != only:
                     continue
                 try:
-                    sheets.append(_read_sheet(book, ws, budget))
+                    sheets.append(_read_sheet(book, name, part, budget))
                 except RolefitError:
                     raise
                 except Exception as exc:
-                    raise RolefitError(_damaged(path, ws.title, exc)) from None
-            names = [ws.title for ws in book.worksheets]
-        finally:
-            book.close()
+                    raise RolefitError(_damaged(path, name, exc)) from None
+    except RolefitError:
+        raise
+    except PermissionError as exc:
+        raise cannot_read(path, exc, "workbook") from None
+    except Exception as exc:  # any fault in a package that passed the checks is damage
+        raise RolefitError(_damaged(path, None, exc)) from None
     if only is not None and not sheets:
-        listed = ", ".join(f"'{n}'" for n in names)
+        listed = ", ".join(f"'{n}'" for n, _ in book.worksheets)
         raise RolefitError(f"{path.name}: no sheet named '{only}' (sheets: {listed})")
     budget.check_formulas()
     return WorkbookData(name=path.name, sheets=tuple(sheets))
@@ -244,7 +232,7 @@ def _is_entity_attack(exc: BaseException) -> bool:
     from defusedxml import DefusedXmlException
 
     seen: BaseException | None = exc
-    while seen is not None:  # openpyxl wraps parse errors in its own
+    while seen is not None:
         if isinstance(seen, DefusedXmlException):
             return True
         seen = seen.__cause__ or seen.__context__
@@ -278,24 +266,307 @@ class _Budget:
             f"open it in Excel or LibreOffice, save it, and check it again")
 
 
-def _read_sheet(book: Any, ws: Any, budget: _Budget) -> SheetData:
-    """Stream one sheet: values, merged ranges and table parts in a single pass."""
-    parser = _parser_class()(_Thinned(ws._get_source()), ws._shared_strings, data_only=True,
-                             epoch=book.epoch, date_formats=book._date_formats,
-                             timedelta_formats=book._timedelta_formats)
-    kept: dict[int, dict[int, CellValue]] = {}
+# ---------------------------------------------------------------- the package's parts
+#
+# A plan needs only its cells' values: the parts below are read with the standard
+# library's XML parser (under defusedxml), which costs a few milliseconds to load where a
+# full workbook library costs a third of a whole check, on every run and every ribbon click.
+
+WORKBOOK_PART = "xl/workbook.xml"
+#: Number formats Excel builds in that show dates or times (ECMA-376 Part 1, 18.8.30),
+#: 27-36 and 50-58 being the East Asian locales' date formats.
+BUILTIN_DATES = frozenset((*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)))
+BUILTIN_DURATIONS = frozenset((46,))  # [h]:mm:ss
+WINDOWS_EPOCH = datetime(1899, 12, 30)
+MAC_EPOCH = datetime(1904, 1, 1)
+
+
+class _Book:
+    """What every sheet of the workbook shares: where the worksheets are, the shared
+    strings, which cell styles show dates, and the date system."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+        root = _xml(zf, WORKBOOK_PART)
+        self.ns = ns = root.tag[:root.tag.index("}") + 1] if root.tag[:1] == "{" else ""
+        props = root.find(f"{ns}workbookPr")
+        self.epoch = (MAC_EPOCH if props is not None and props.get("date1904") in ("1", "true")
+                      else WINDOWS_EPOCH)
+        rels = _relationships(zf, WORKBOOK_PART)
+        names = set(zf.namelist())
+        #: (sheet name, part) of each worksheet in tab order; chart sheets hold no cells
+        self.worksheets: list[tuple[str, str]] = []
+        for sheet in root.iter(f"{ns}sheet"):
+            kind, part = rels.get(_rel_id(sheet) or "", ("", ""))
+            if kind.endswith("/worksheet") and part in names:
+                self.worksheets.append((sheet.get("name") or "", part))
+        parts = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
+        strings = parts.get("sharedStrings")
+        self.strings = self._strings(strings) if strings in names else []
+        styles = parts.get("styles", "xl/styles.xml")
+        none: frozenset[int] = frozenset()
+        self.dates, self.durations = (self._date_styles(styles) if styles in names
+                                      else (none, none))
+
+    def _strings(self, part: str) -> list[str]:
+        from defusedxml.ElementTree import iterparse
+
+        si, t, r = f"{self.ns}si", f"{self.ns}t", f"{self.ns}r"
+        strings: list[str] = []
+        with self.zf.open(part) as src:
+            for _, node in iterparse(src, forbid_dtd=True):
+                if node.tag == si:
+                    strings.append(_text(node, t, r))
+                    node.clear()
+        return strings
+
+    def _date_styles(self, part: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The cell styles (by index) whose number format shows a date, and a duration."""
+        ns = self.ns
+        root = _xml(self.zf, part)
+        custom = {int(f.get("numFmtId", -1)): f.get("formatCode") or ""
+                  for f in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
+        dates: set[int] = set()
+        durations: set[int] = set()
+        for index, xf in enumerate(root.iterfind(f"{ns}cellXfs/{ns}xf")):
+            fid = int(xf.get("numFmtId") or 0)
+            if fid in custom:
+                code = custom[fid].split(";")[0]
+                is_date, is_duration = _is_date_code(code), bool(_DURATION.search(code))
+            else:
+                is_date, is_duration = fid in BUILTIN_DATES, fid in BUILTIN_DURATIONS
+            if is_date:
+                dates.add(index)
+            if is_duration:
+                durations.add(index)
+        return frozenset(dates), frozenset(durations)
+
+
+# Quoted text and [...] sections (colours, locales, but not [h] [m] [s]) show no date part.
+_FORMAT_NOISE = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')
+_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_DURATION = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?",
+                       re.IGNORECASE)
+
+
+def _is_date_code(code: str) -> bool:
+    return _DATE_PART.search(_FORMAT_NOISE.sub("", code)) is not None
+
+
+def _xml(zf: zipfile.ZipFile, part: str) -> Any:
+    from defusedxml.ElementTree import fromstring
+
+    return fromstring(zf.read(part), forbid_dtd=True)
+
+
+def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id -> (type, the target part's name in the package)."""
+    folder, _, name = part.rpartition("/")
+    rels_part = f"{folder}/_rels/{name}.rels"
     try:
-        for row_no, cells in parser.parse():
-            values = {c["column"]: _value(c["value"]) for c in cells
-                      if c["value"] is not None and c["value"] != ""}
-            if values:
-                kept.setdefault(row_no, {}).update(values)
-    finally:
-        parser.source.close()
-    budget.unsaved.extend((ws.title, ref) for ref in parser.unsaved)
-    rows, origin = _dense(kept, ws.title, budget)
-    return SheetData(name=ws.title, rows=rows, origin=origin, merged=tuple(parser.merged),
-                     tables=_tables(book, ws, parser.table_ids))
+        root = _xml(zf, rels_part)
+    except KeyError:
+        return {}
+    found = {}
+    for rel in root:
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        target = target[1:] if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        found[rel.get("Id") or ""] = (rel.get("Type") or "", target)
+    return found
+
+
+def _rel_id(element: Any) -> str | None:
+    """An element's r:id, whichever relationships namespace (transitional or strict)."""
+    for key, value in element.attrib.items():
+        if key.endswith("}id"):
+            return str(value)
+    return None
+
+
+# Excel writes characters XML cannot hold (and a literal "_x" sequence) as _xHHHH_.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _text(node: Any, t: str, r: str) -> str:
+    """A string item's text: its plain text or its formatted runs (not phonetic guides)."""
+    plain = node.find(t)
+    parts = [plain.text or ""] if plain is not None else []
+    for run in node.iterfind(r):
+        text = run.findtext(t)
+        if text:
+            parts.append(text)
+    text = "".join(parts)
+    if "_x" in text:
+        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+# ---------------------------------------------------------------- one sheet
+
+
+def _read_sheet(book: _Book, name: str, part: str, budget: _Budget) -> SheetData:
+    """Stream one sheet: values, merged ranges and table parts in a single pass."""
+    from defusedxml.ElementTree import iterparse
+
+    ns = book.ns
+    row_tag, cell_tag, merge_tag, table_tag = (f"{ns}row", f"{ns}c", f"{ns}mergeCell",
+                                               f"{ns}tablePart")
+    cell_value = _CellReader(book)
+    kept: dict[int, dict[int, CellValue]] = {}
+    merged: list[tuple[int, int, int, int]] = []
+    table_ids: list[str] = []
+    row_no = 0
+    with book.zf.open(part) as raw:
+        # end events only: a finished row is emptied, its bare element costs a few bytes
+        # (rows without values never reach the parser, see _Thinned)
+        for _, el in iterparse(_Thinned(raw), forbid_dtd=True):
+            tag = el.tag
+            if tag == row_tag:
+                number = el.get("r")
+                row_no = _row_number(number) if number else row_no + 1
+                col = 0
+                values: dict[int, CellValue] = {}
+                for cell in el:
+                    if cell.tag != cell_tag:
+                        continue
+                    ref = cell.get("r")
+                    col = _column(ref) if ref else col + 1
+                    value = cell_value(cell, ref or f"row {row_no}")
+                    if value is not None and value != "":
+                        values[col] = value
+                el.clear()
+                if values:
+                    kept.setdefault(row_no, {}).update(values)
+            elif tag == merge_tag:
+                merged.append(_range(el.get("ref") or ""))
+            elif tag == table_tag:
+                rid = _rel_id(el)
+                if rid:
+                    table_ids.append(rid)
+    budget.unsaved.extend((name, ref) for ref in cell_value.unsaved)
+    rows, origin = _dense(kept, name, budget)
+    return SheetData(name=name, rows=rows, origin=origin, merged=tuple(merged),
+                     tables=_tables(book, part, table_ids))
+
+
+class _CellReader:
+    """One cell element's value, as the last program to save the file computed it."""
+
+    def __init__(self, book: _Book) -> None:
+        ns = book.ns
+        self.value_tag, self.formula_tag = f"{ns}v", f"{ns}f"
+        self.inline_tag, self.t, self.r = f"{ns}is", f"{ns}t", f"{ns}r"
+        self.strings, self.dates, self.durations = book.strings, book.dates, book.durations
+        self.epoch = book.epoch
+        #: cells holding a formula saved without its result
+        self.unsaved: list[str] = []
+
+    def __call__(self, cell: Any, where: str) -> CellValue:
+        kind = cell.get("t", "n")
+        if cell.find(self.formula_tag) is not None and not self._has_result(cell, kind):
+            self.unsaved.append(where)
+        if kind == "inlineStr":
+            node = cell.find(self.inline_tag)
+            return None if node is None else _text(node, self.t, self.r)
+        text = cell.findtext(self.value_tag)
+        if not text:
+            return None
+        if kind == "n":
+            number = float(text) if "." in text or "E" in text or "e" in text else int(text)
+            style = cell.get("s")
+            if style and int(style) in self.dates:
+                return _serial_value(number, self.epoch, int(style) in self.durations)
+            return number
+        if kind == "s":
+            return self.strings[int(text)]
+        if kind == "b":
+            return bool(int(text))
+        if kind == "d":
+            return _iso_value(text)
+        return str(text)  # "str" (a formula's text) or "e" (an error such as #N/A)
+
+    def _has_result(self, cell: Any, kind: str) -> bool:
+        # an empty <v/> is a result only for text formulas (Excel's ="" is t="str", <v/>)
+        value = cell.find(self.value_tag)
+        return value is not None and (bool(value.text) or kind == "str")
+
+
+def _serial_value(number: float, epoch: datetime, duration: bool) -> CellValue:
+    """A date-formatted number as the date, time or duration Excel shows."""
+    try:
+        if duration:
+            return str(timedelta(milliseconds=round(number * 86_400_000)))
+        day, fraction = divmod(number, 1)
+        diff = timedelta(milliseconds=round(fraction * 86_400_000))
+        if 0 <= number < 1 and diff.days == 0:
+            return (datetime.min + diff).time().isoformat()
+        if 0 < number < 60 and epoch == WINDOWS_EPOCH:
+            day += 1  # Excel counts a 29 February 1900 that never was
+        return epoch + timedelta(days=day) + diff
+    except (OverflowError, ValueError):
+        return "#VALUE!"  # as Excel shows a date beyond its calendar
+
+
+def _iso_value(text: str) -> CellValue:
+    """A t="d" cell (ISO 8601 text, written by some programs); the text if not a date."""
+    try:
+        if "T" not in text and ":" in text:
+            return time.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.removesuffix("Z"))
+    except ValueError:
+        return text
+
+
+_CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+
+
+def _column(ref: str) -> int:
+    """The column number of a cell reference such as 'C7'."""
+    col = 0
+    for ch in ref:
+        if ch.isdigit():
+            break
+        if ch != "$":
+            col = col * 26 + (ord(ch.upper()) - 64)
+    if not 1 <= col <= 16_384:
+        raise ValueError(f"bad cell reference '{ref}'")
+    return col
+
+
+def _row_number(text: str) -> int:
+    number = float(text)
+    if not number.is_integer() or not 1 <= number <= 1_048_576:
+        raise ValueError(f"bad row number '{text}'")
+    return int(number)
+
+
+def _range(ref: str) -> tuple[int, int, int, int]:
+    """'B2:D4' (or one cell) as (min_row, min_col, max_row, max_col)."""
+    first, _, last = ref.partition(":")
+    ends = []
+    for one in (first, last or first):
+        m = _CELL.fullmatch(one.strip())
+        if m is None:
+            raise ValueError(f"bad cell range '{ref}'")
+        ends.append((int(m.group(2)), _column(m.group(1))))
+    (r0, c0), (r1, c1) = ends
+    return min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)
+
+
+def _tables(book: _Book, part: str, ids: list[str]) -> tuple[tuple[str, int, int, int, int], ...]:
+    if not ids:
+        return ()
+    rels = _relationships(book.zf, part)
+    found = []
+    for rid in ids:
+        table = _xml(book.zf, rels[rid][1])
+        min_row, min_col, max_row, max_col = _range(table.get("ref") or "")
+        found.append((table.get("displayName") or table.get("name") or "", min_row, min_col,
+                      max_row, max_col))
+    return tuple(found)
 
 
 def _dense(kept: dict[int, dict[int, CellValue]], sheet: str,
@@ -318,37 +589,6 @@ def _dense(kept: dict[int, dict[int, CellValue]], sheet: str,
             line[c - first_col] = v
         rows.append(tuple(line))
     return tuple(rows), (first_row, first_col)
-
-
-def _value(value: Any) -> CellValue:
-    """openpyxl's value as one of the plain types every reader gives."""
-    if isinstance(value, (str, bool, int, float, datetime, date)):
-        return value
-    if isinstance(value, time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
-
-
-def _tables(book: Any, ws: Any, ids: list[str]) -> tuple[tuple[str, int, int, int, int], ...]:
-    if not ids:
-        return ()
-    from openpyxl.packaging.relationship import get_dependents, get_rels_path
-    from openpyxl.utils import range_boundaries
-    from openpyxl.worksheet.table import Table
-    from openpyxl.xml.functions import fromstring
-
-    archive = book._archive
-    rels = get_dependents(archive, get_rels_path(ws._worksheet_path))
-    found = []
-    for rid in ids:
-        rel = rels.get(rid)
-        table = Table.from_tree(fromstring(archive.read(rel.target)))
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        found.append((table.displayName or table.name or "", min_row, min_col, max_row,
-                      max_col))
-    return tuple(found)
 
 
 # A cell with no content (formatting only) and a row left with no cells hold no value; both
@@ -393,59 +633,3 @@ class _Thinned:
 
     def close(self) -> None:
         self.raw.close()
-
-
-_PARSER: type | None = None
-
-
-def _parser_class() -> type:
-    """openpyxl's cell parser, with a loop that keeps only what a plan needs."""
-    global _PARSER
-    if _PARSER is not None:
-        return _PARSER
-    from defusedxml.ElementTree import iterparse
-    from openpyxl.utils import range_boundaries
-    from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.xml.constants import REL_NS, SHEET_MAIN_NS
-
-    main = f"{{{SHEET_MAIN_NS}}}"
-    row_tag = f"{main}row"
-    merge_tag, table_tag = f"{main}mergeCell", f"{main}tablePart"
-    formula_tag, value_tag = f"{main}f", f"{main}v"
-    rid = f"{{{REL_NS}}}id"
-
-    class SheetParser(WorkSheetParser):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.merged: list[tuple[int, int, int, int]] = []
-            self.table_ids: list[str] = []
-            self.unsaved: list[str] = []
-
-        def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-            # end events only: a finished row is emptied, its bare element costs a few bytes
-            # (rows without values never reach the parser, see _Thinned)
-            for _, el in iterparse(self.source, forbid_dtd=True):
-                tag = el.tag
-                if tag == row_tag:
-                    row = self.parse_row(el)
-                    el.clear()
-                    yield row
-                elif tag == merge_tag:
-                    min_col, min_row, max_col, max_row = range_boundaries(el.get("ref"))
-                    self.merged.append((min_row, min_col, max_row, max_col))
-                elif tag == table_tag and el.get(rid):
-                    self.table_ids.append(el.get(rid))
-
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell: dict[str, Any] = super().parse_cell(element)
-            if element.find(formula_tag) is not None and not _has_result(element):
-                self.unsaved.append(element.get("r") or f"row {self.row_counter}")
-            return cell
-
-    def _has_result(element: Any) -> bool:
-        # an empty <v/> is a result only for text formulas (Excel's ="" is t="str", <v/>)
-        value = element.find(value_tag)
-        return value is not None and (bool(value.text) or element.get("t") == "str")
-
-    _PARSER = SheetParser
-    return SheetParser
