@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -266,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help, --version and usage mistakes end here
         return exc.code if isinstance(exc.code, int) else 0
     try:
+        _collector_at_ease(args.func not in (cmd_serve, cmd_batch))
         code: int = args.func(args)
         return code
     except RolefitError as exc:
@@ -282,6 +284,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rolefit: internal error: {type(exc).__name__}: {exc} "
               f"(set ROLEFIT_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def _collector_at_ease(short_run: bool) -> None:
+    """Fewer cycle-collector passes for a command that ends when its work is done.
+
+    Reference counting frees a check's data as it goes; the collector's default pace (a
+    pass per 700 new objects) cost a check about 7% of its time. The long-running service
+    and batch runs (a plan after another, in the same processes) keep the default.
+    """
+    if short_run:
+        gc.set_threshold(100_000, 20, 20)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .files import cannot_read, read_input_bytes
 from .model import CellValue, RolefitError, SheetData, WorkbookData
@@ -288,7 +288,10 @@ class _Book:
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self.zf = zf
         root = _xml(zf, WORKBOOK_PART)
-        self.ns = ns = root.tag[:root.tag.index("}") + 1] if root.tag[:1] == "{" else ""
+        # the main namespace (transitional or strict) as ElementTree spells it, "{uri}",
+        # and the prefix of expat's element names, "uri "
+        ns = root.tag[:root.tag.index("}") + 1] if root.tag[:1] == "{" else ""
+        self.ns = f"{ns[1:-1]} " if ns else ""
         props = root.find(f"{ns}workbookPr")
         self.epoch = (MAC_EPOCH if props is not None and props.get("date1904") in ("1", "true")
                       else WINDOWS_EPOCH)
@@ -309,20 +312,14 @@ class _Book:
                                       else (none, none))
 
     def _strings(self, part: str) -> list[str]:
-        from defusedxml.ElementTree import iterparse
-
-        si, t, r = f"{self.ns}si", f"{self.ns}t", f"{self.ns}r"
-        strings: list[str] = []
+        scan = _Strings(self.ns)
         with self.zf.open(part) as src:
-            for _, node in iterparse(src, forbid_dtd=True):
-                if node.tag == si:
-                    strings.append(_text(node, t, r))
-                    node.clear()
-        return strings
+            _parse(src, scan.start, scan.end, scan.text)
+        return scan.strings
 
     def _date_styles(self, part: str) -> tuple[frozenset[int], frozenset[int]]:
         """The cell styles (by index) whose number format shows a date, and a duration."""
-        ns = self.ns
+        ns = "{" + self.ns[:-1] + "}" if self.ns else ""
         root = _xml(self.zf, part)
         custom = {int(f.get("numFmtId", -1)): f.get("formatCode") or ""
                   for f in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
@@ -386,22 +383,100 @@ def _rel_id(element: Any) -> str | None:
     return None
 
 
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _parse(src: _Readable, start: Any, end: Any, text: Any) -> None:
+    """Feed a part to expat with these handlers, refusing DTDs and entities as defusedxml
+    does (its exceptions, so the refusal is reported as an attack)."""
+    import pyexpat
+
+    from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+
+    def dtd(name: str, sysid: str | None, pubid: str | None, _: bool) -> None:
+        raise DTDForbidden(name, sysid, pubid)
+
+    def entity(name: str, *args: Any) -> None:
+        raise EntitiesForbidden(name, None, None, None, None, None)
+
+    def external(context: str, base: str | None, sysid: str | None,
+                 pubid: str | None) -> int:
+        raise ExternalReferenceForbidden(context, base, sysid, pubid)
+
+    # element names arrive as "namespace local"; their text in as few pieces as expat can
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = dtd
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = text
+    while chunk := src.read(1 << 16):
+        parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
 # Excel writes characters XML cannot hold (and a literal "_x" sequence) as _xHHHH_.
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-def _text(node: Any, t: str, r: str) -> str:
-    """A string item's text: its plain text or its formatted runs (not phonetic guides)."""
-    plain = node.find(t)
-    parts = [plain.text or ""] if plain is not None else []
-    for run in node.iterfind(r):
-        text = run.findtext(t)
-        if text:
-            parts.append(text)
-    text = "".join(parts)
-    if "_x" in text:
-        text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return text
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+class _RichText:
+    """The text of a string item (<si>, or a cell's <is>): its plain text or its formatted
+    runs, without phonetic guides (<rPh>)."""
+
+    def __init__(self, ns: str) -> None:
+        self.t, self.phonetic = f"{ns}t", f"{ns}rPh"
+        self.parts: list[str] = []
+        self.piece: list[str] | None = None  # inside a <t> that counts
+        self.in_phonetic = False
+
+    def start(self, name: str) -> None:
+        if name == self.t:
+            if not self.in_phonetic:
+                self.piece = []
+        elif name == self.phonetic:
+            self.in_phonetic = True
+
+    def end(self, name: str) -> None:
+        if name == self.t:
+            if self.piece is not None:
+                self.parts.append("".join(self.piece))
+                self.piece = None
+        elif name == self.phonetic:
+            self.in_phonetic = False
+
+    def take(self) -> str:
+        text, self.parts = "".join(self.parts), []
+        return _unescape(text)
+
+
+class _Strings:
+    """Expat handlers for the shared strings part."""
+
+    def __init__(self, ns: str) -> None:
+        self.item = f"{ns}si"
+        self.rich = _RichText(ns)
+        self.strings: list[str] = []
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.rich.start(name)
+
+    def end(self, name: str) -> None:
+        if name == self.item:
+            self.strings.append(self.rich.take())
+        else:
+            self.rich.end(name)
+
+    def text(self, data: str) -> None:
+        piece = self.rich.piece
+        if piece is not None:
+            piece.append(data)
 
 
 # ---------------------------------------------------------------- one sheet
@@ -409,76 +484,104 @@ def _text(node: Any, t: str, r: str) -> str:
 
 def _read_sheet(book: _Book, name: str, part: str, budget: _Budget) -> SheetData:
     """Stream one sheet: values, merged ranges and table parts in a single pass."""
-    from defusedxml.ElementTree import iterparse
-
-    ns = book.ns
-    row_tag, cell_tag, merge_tag, table_tag = (f"{ns}row", f"{ns}c", f"{ns}mergeCell",
-                                               f"{ns}tablePart")
-    cell_value = _CellReader(book)
-    kept: dict[int, dict[int, CellValue]] = {}
-    merged: list[tuple[int, int, int, int]] = []
-    table_ids: list[str] = []
-    row_no = 0
+    scan = _Sheet(book)
     with book.zf.open(part) as raw:
-        # end events only: a finished row is emptied, its bare element costs a few bytes
-        # (rows without values never reach the parser, see _Thinned)
-        for _, el in iterparse(_Thinned(raw), forbid_dtd=True):
-            tag = el.tag
-            if tag == row_tag:
-                number = el.get("r")
-                row_no = _row_number(number) if number else row_no + 1
-                col = 0
-                values: dict[int, CellValue] = {}
-                for cell in el:
-                    if cell.tag != cell_tag:
-                        continue
-                    ref = cell.get("r")
-                    col = _column(ref) if ref else col + 1
-                    value = cell_value(cell, ref or f"row {row_no}")
-                    if value is not None and value != "":
-                        values[col] = value
-                el.clear()
-                if values:
-                    kept.setdefault(row_no, {}).update(values)
-            elif tag == merge_tag:
-                merged.append(_range(el.get("ref") or ""))
-            elif tag == table_tag:
-                rid = _rel_id(el)
-                if rid:
-                    table_ids.append(rid)
-    budget.unsaved.extend((name, ref) for ref in cell_value.unsaved)
-    rows, origin = _dense(kept, name, budget)
-    return SheetData(name=name, rows=rows, origin=origin, merged=tuple(merged),
-                     tables=_tables(book, part, table_ids))
+        # rows and cells without values never reach the parser, see _Thinned
+        _parse(_Thinned(raw), scan.start, scan.end, scan.text)
+    budget.unsaved.extend((name, ref) for ref in scan.unsaved)
+    rows, origin = _dense(scan.kept, name, budget)
+    return SheetData(name=name, rows=rows, origin=origin, merged=tuple(scan.merged),
+                     tables=_tables(book, part, scan.table_ids))
 
 
-class _CellReader:
-    """One cell element's value, as the last program to save the file computed it."""
+class _Sheet:
+    """Expat handlers that keep a sheet's values (as the last program to save the file
+    computed them), its merged ranges and its table parts."""
 
     def __init__(self, book: _Book) -> None:
         ns = book.ns
-        self.value_tag, self.formula_tag = f"{ns}v", f"{ns}f"
-        self.inline_tag, self.t, self.r = f"{ns}is", f"{ns}t", f"{ns}r"
+        self.row_tag, self.cell_tag, self.value_tag = f"{ns}row", f"{ns}c", f"{ns}v"
+        self.formula_tag, self.inline_tag = f"{ns}f", f"{ns}is"
+        self.merge_tag, self.table_tag = f"{ns}mergeCell", f"{ns}tablePart"
         self.strings, self.dates, self.durations = book.strings, book.dates, book.durations
         self.epoch = book.epoch
+        self.rich = _RichText(ns)
+        self.kept: dict[int, dict[int, CellValue]] = {}
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.table_ids: list[str] = []
         #: cells holding a formula saved without its result
         self.unsaved: list[str] = []
+        self.row_no = self.col = 0
+        self.values: dict[int, CellValue] = {}
+        # the cell being read: its reference, type, style, <v> text, formula, inline text
+        self.ref: str | None = None
+        self.kind, self.style = "n", ""
+        self.value: str | None = None
+        self.piece: list[str] | None = None  # inside <v>
+        self.formula = self.inline = False
 
-    def __call__(self, cell: Any, where: str) -> CellValue:
-        kind = cell.get("t", "n")
-        if cell.find(self.formula_tag) is not None and not self._has_result(cell, kind):
-            self.unsaved.append(where)
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == self.value_tag:
+            self.piece = []
+        elif name == self.cell_tag:
+            ref = self.ref = attrs.get("r")
+            self.col = _column(ref) if ref else self.col + 1
+            self.kind, self.style = attrs.get("t", "n"), attrs.get("s", "")
+            self.value, self.formula, self.inline = None, False, False
+            self.rich.parts = []
+        elif name == self.row_tag:
+            number = attrs.get("r")
+            self.row_no = _row_number(number) if number else self.row_no + 1
+            self.col = 0
+            self.values = {}
+        elif self.inline:
+            self.rich.start(name)
+        elif name == self.inline_tag:
+            self.inline = True
+        elif name == self.formula_tag:
+            self.formula = True
+        elif name == self.merge_tag:
+            self.merged.append(_range(attrs.get("ref", "")))
+        elif name == self.table_tag:
+            rid = next((v for k, v in attrs.items() if k.endswith(" id")), None)
+            if rid:
+                self.table_ids.append(rid)
+
+    def end(self, name: str) -> None:
+        if name == self.value_tag:
+            self.value = "".join(self.piece or ())
+            self.piece = None
+        elif name == self.cell_tag:
+            value = self._cell_value()
+            if value is not None and value != "":
+                self.values[self.col] = value
+        elif name == self.row_tag:
+            if self.values:
+                self.kept.setdefault(self.row_no, {}).update(self.values)
+        elif self.inline:
+            if name == self.inline_tag:
+                self.inline = False
+            else:
+                self.rich.end(name)
+
+    def text(self, data: str) -> None:
+        piece = self.piece if self.piece is not None else self.rich.piece
+        if piece is not None:
+            piece.append(data)
+
+    def _cell_value(self) -> CellValue:
+        kind, text = self.kind, self.value
+        # an empty <v/> is a result only for text formulas (Excel's ="" is t="str", <v/>)
+        if self.formula and not (text is not None and (text or kind == "str")):
+            self.unsaved.append(self.ref or f"row {self.row_no}")
         if kind == "inlineStr":
-            node = cell.find(self.inline_tag)
-            return None if node is None else _text(node, self.t, self.r)
-        text = cell.findtext(self.value_tag)
+            return self.rich.take() if self.rich.parts else None
         if not text:
             return None
         if kind == "n":
             number = float(text) if "." in text or "E" in text or "e" in text else int(text)
-            style = cell.get("s")
-            if style and int(style) in self.dates:
-                return _serial_value(number, self.epoch, int(style) in self.durations)
+            if self.style and int(self.style) in self.dates:
+                return _serial_value(number, self.epoch, int(self.style) in self.durations)
             return number
         if kind == "s":
             return self.strings[int(text)]
@@ -486,12 +589,7 @@ class _CellReader:
             return bool(int(text))
         if kind == "d":
             return _iso_value(text)
-        return str(text)  # "str" (a formula's text) or "e" (an error such as #N/A)
-
-    def _has_result(self, cell: Any, kind: str) -> bool:
-        # an empty <v/> is a result only for text formulas (Excel's ="" is t="str", <v/>)
-        value = cell.find(self.value_tag)
-        return value is not None and (bool(value.text) or kind == "str")
+        return text  # "str" (a formula's text) or "e" (an error such as #N/A)
 
 
 def _serial_value(number: float, epoch: datetime, duration: bool) -> CellValue:
@@ -525,15 +623,21 @@ _CELL = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
 def _column(ref: str) -> int:
     """The column number of a cell reference such as 'C7'."""
-    col = 0
-    for ch in ref:
-        if ch.isdigit():
-            break
-        if ch != "$":
-            col = col * 26 + (ord(ch.upper()) - 64)
-    if not 1 <= col <= 16_384:
-        raise ValueError(f"bad cell reference '{ref}'")
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.replace("$", "").upper():
+            col = col * 26 + (ord(ch) - 64)
+        if not (letters.replace("$", "").isalpha() and letters.isascii()
+                and 1 <= col <= 16_384):
+            raise ValueError(f"bad cell reference '{ref}'")
+        _COLUMNS[letters] = col
     return col
+
+
+#: Column letters met so far, and their numbers (at most every column of a sheet).
+_COLUMNS: dict[str, int] = {}
 
 
 def _row_number(text: str) -> int:

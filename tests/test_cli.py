@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import subprocess
@@ -135,3 +136,18 @@ def test_subprocess_entry_point(demo_dir: Path, tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_one_shot_commands_pace_the_cycle_collector_batch_keeps_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        assert main(["profiles"]) == 0
+        assert gc.get_threshold()[0] >= 100_000
+        gc.set_threshold(700, 10, 10)
+        main(["batch", str(tmp_path)])
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
+    capsys.readouterr()
