@@ -287,22 +287,20 @@ class _Book:
 
     def __init__(self, zf: zipfile.ZipFile) -> None:
         self.zf = zf
-        root = _xml(zf, WORKBOOK_PART)
-        # the main namespace (transitional or strict) as ElementTree spells it, "{uri}",
-        # and the prefix of expat's element names, "uri "
-        ns = root.tag[:root.tag.index("}") + 1] if root.tag[:1] == "{" else ""
-        self.ns = f"{ns[1:-1]} " if ns else ""
-        props = root.find(f"{ns}workbookPr")
-        self.epoch = (MAC_EPOCH if props is not None and props.get("date1904") in ("1", "true")
-                      else WINDOWS_EPOCH)
+        #: the main namespace (transitional or strict) as expat's element names begin
+        self.ns, elements = _elements(zf, WORKBOOK_PART)
+        self.epoch = WINDOWS_EPOCH
         rels = _relationships(zf, WORKBOOK_PART)
         names = set(zf.namelist())
         #: (sheet name, part) of each worksheet in tab order; chart sheets hold no cells
         self.worksheets: list[tuple[str, str]] = []
-        for sheet in root.iter(f"{ns}sheet"):
-            kind, part = rels.get(_rel_id(sheet) or "", ("", ""))
-            if kind.endswith("/worksheet") and part in names:
-                self.worksheets.append((sheet.get("name") or "", part))
+        for parent, name, attrs in elements:
+            if name == "sheet" and parent == "sheets":
+                kind, part = rels.get(_rel_id(attrs) or "", ("", ""))
+                if kind.endswith("/worksheet") and part in names:
+                    self.worksheets.append((attrs.get("name", ""), part))
+            elif name == "workbookPr" and attrs.get("date1904") in ("1", "true"):
+                self.epoch = MAC_EPOCH
         parts = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
         strings = parts.get("sharedStrings")
         self.strings = self._strings(strings) if strings in names else []
@@ -319,14 +317,16 @@ class _Book:
 
     def _date_styles(self, part: str) -> tuple[frozenset[int], frozenset[int]]:
         """The cell styles (by index) whose number format shows a date, and a duration."""
-        ns = "{" + self.ns[:-1] + "}" if self.ns else ""
-        root = _xml(self.zf, part)
-        custom = {int(f.get("numFmtId", -1)): f.get("formatCode") or ""
-                  for f in root.iterfind(f"{ns}numFmts/{ns}numFmt")}
+        _, elements = _elements(self.zf, part)
+        custom = {int(attrs.get("numFmtId", -1)): attrs.get("formatCode", "")
+                  for parent, name, attrs in elements
+                  if name == "numFmt" and parent == "numFmts"}
         dates: set[int] = set()
         durations: set[int] = set()
-        for index, xf in enumerate(root.iterfind(f"{ns}cellXfs/{ns}xf")):
-            fid = int(xf.get("numFmtId") or 0)
+        cell_styles = [attrs for parent, name, attrs in elements
+                       if name == "xf" and parent == "cellXfs"]
+        for index, attrs in enumerate(cell_styles):
+            fid = int(attrs.get("numFmtId") or 0)
             if fid in custom:
                 code = custom[fid].split(";")[0]
                 is_date, is_duration = _is_date_code(code), bool(_DURATION.search(code))
@@ -350,36 +350,55 @@ def _is_date_code(code: str) -> bool:
     return _DATE_PART.search(_FORMAT_NOISE.sub("", code)) is not None
 
 
-def _xml(zf: zipfile.ZipFile, part: str) -> Any:
-    from defusedxml.ElementTree import fromstring
+#: An element of a small part: (parent's name, name, attributes), without namespaces.
+_Element = tuple[str, str, dict[str, str]]
 
-    return fromstring(zf.read(part), forbid_dtd=True)
+
+def _elements(zf: zipfile.ZipFile, part: str) -> tuple[str, list[_Element]]:
+    """A small part's elements in order, as (parent, name, attributes) without namespaces,
+    and its root's namespace as expat's element names begin ("uri ")."""
+    found: list[_Element] = []
+    open_names: list[str] = []
+    root_ns: list[str] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        ns, _, local = name.rpartition(" ")
+        if not root_ns:
+            root_ns.append(f"{ns} " if ns else "")
+        found.append((open_names[-1] if open_names else "", local, attrs))
+        open_names.append(local)
+
+    def end(name: str) -> None:
+        open_names.pop()
+
+    with zf.open(part) as src:
+        _parse(src, start, end, None)
+    return (root_ns[0] if root_ns else ""), found
 
 
 def _relationships(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     """A part's relationships: id -> (type, the target part's name in the package)."""
     folder, _, name = part.rpartition("/")
-    rels_part = f"{folder}/_rels/{name}.rels"
     try:
-        root = _xml(zf, rels_part)
+        _, elements = _elements(zf, f"{folder}/_rels/{name}.rels")
     except KeyError:
         return {}
     found = {}
-    for rel in root:
-        target = rel.get("Target") or ""
-        if rel.get("TargetMode") == "External" or not target:
+    for _, element, rel in elements:
+        target = rel.get("Target", "")
+        if element != "Relationship" or rel.get("TargetMode") == "External" or not target:
             continue
         target = target[1:] if target.startswith("/") else posixpath.normpath(
             posixpath.join(folder, target))
-        found[rel.get("Id") or ""] = (rel.get("Type") or "", target)
+        found[rel.get("Id", "")] = (rel.get("Type", ""), target)
     return found
 
 
-def _rel_id(element: Any) -> str | None:
+def _rel_id(attrs: dict[str, str]) -> str | None:
     """An element's r:id, whichever relationships namespace (transitional or strict)."""
-    for key, value in element.attrib.items():
-        if key.endswith("}id"):
-            return str(value)
+    for key, value in attrs.items():
+        if key.endswith(" id"):
+            return value
     return None
 
 
@@ -412,7 +431,8 @@ def _parse(src: _Readable, start: Any, end: Any, text: Any) -> None:
     parser.ExternalEntityRefHandler = external
     parser.buffer_text = True
     parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler = text
+    if text is not None:
+        parser.CharacterDataHandler = text
     while chunk := src.read(1 << 16):
         parser.Parse(chunk, False)
     parser.Parse(b"", True)
@@ -543,7 +563,7 @@ class _Sheet:
         elif name == self.merge_tag:
             self.merged.append(_range(attrs.get("ref", "")))
         elif name == self.table_tag:
-            rid = next((v for k, v in attrs.items() if k.endswith(" id")), None)
+            rid = _rel_id(attrs)
             if rid:
                 self.table_ids.append(rid)
 
@@ -666,8 +686,9 @@ def _tables(book: _Book, part: str, ids: list[str]) -> tuple[tuple[str, int, int
     rels = _relationships(book.zf, part)
     found = []
     for rid in ids:
-        table = _xml(book.zf, rels[rid][1])
-        min_row, min_col, max_row, max_col = _range(table.get("ref") or "")
+        _, elements = _elements(book.zf, rels[rid][1])
+        table = elements[0][2] if elements else {}
+        min_row, min_col, max_row, max_col = _range(table.get("ref", ""))
         found.append((table.get("displayName") or table.get("name") or "", min_row, min_col,
                       max_row, max_col))
     return tuple(found)
