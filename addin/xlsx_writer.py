@@ -78,8 +78,11 @@ def _build(wb: Any, book: ReportBook) -> None:
     wb.set_properties({"title": book.title, "subject": book.plan, "comments": "rolefit"})
     formats = {name: wb.add_format(_format_props(style)) for name, style in book.styles.items()}
     wraps = frozenset(name for name, style in book.styles.items() if style.wrap)
+    # a fill or a border is what an empty cell shows of its style
+    shown_empty = frozenset(name for name, style in book.styles.items()
+                            if style.fill or style.border)
     for sheet in book.sheets:
-        _write_sheet(wb, sheet, formats, wraps, book)
+        _write_sheet(wb, sheet, formats, wraps, shown_empty, book)
     wb.close()
 
 
@@ -106,9 +109,8 @@ def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
     if cell.link is not None:
         # a link's text is ours or the plan's; the target is always a cell, never a URL
         ws.write_url(r, c, _url(cell.link), fmt, string="" if value is None else str(value))
-    elif value is None:
-        if cell.style:
-            ws.write_blank(r, c, None, fmt)
+    elif value is None or value == "":
+        ws.write_blank(r, c, None, fmt)  # only cells whose style shows when empty get here
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fmt)
     elif isinstance(value, (int, float)):
@@ -132,7 +134,7 @@ def _line_count(text: str, room: float) -> int:
 
 
 def _write_rows(ws: Any, sheet: ReportSheet, formats: dict[str, Any],
-                wraps: frozenset[str]) -> None:
+                wraps: frozenset[str], shown_empty: frozenset[str]) -> None:
     """Every cell of the sheet; rows with wrapped text grow to show all of it."""
     # a column is as wide as this many average letters
     rooms = [max(1.0, width * 1.1) for width in sheet.widths]
@@ -142,7 +144,10 @@ def _write_rows(ws: Any, sheet: ReportSheet, formats: dict[str, Any],
         lines = 1
         for c, cell in enumerate(row):
             value = cell.value
-            if type(value) is str and cell.link is None:
+            if (not value and (value is None or value == "") and cell.link is None
+                    and cell.style not in shown_empty):
+                continue  # an empty cell whose style shows nothing stays a truly empty cell
+            if type(value) is str and value and cell.link is None:
                 # the common case inline; a duty that starts with '=' stays text all the same
                 write_string(r, c, value, fmt(cell.style))
             else:
@@ -159,11 +164,11 @@ def _write_rows(ws: Any, sheet: ReportSheet, formats: dict[str, Any],
 
 
 def _write_sheet(wb: Any, sheet: ReportSheet, formats: dict[str, Any], wraps: frozenset[str],
-                 book: ReportBook) -> None:
+                 shown_empty: frozenset[str], book: ReportBook) -> None:
     ws = wb.add_worksheet(sheet.name[:31])
     for c, width in enumerate(sheet.widths):
         ws.set_column(c, c, width)
-    _write_rows(ws, sheet, formats, wraps)
+    _write_rows(ws, sheet, formats, wraps, shown_empty)
     if sheet.freeze != (0, 0):
         ws.freeze_panes(*sheet.freeze)
     if sheet.table is not None and sheet.table.last_row > sheet.table.header_row:
