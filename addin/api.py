@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -226,6 +225,8 @@ def check_to_files(job: CheckJob, *, profiles: Profiles | None = None,
 
 def report_json_text(report: Report) -> str:
     """The report as the JSON text ``rolefit check --json`` writes."""
+    import json
+
     from .report_json import report_to_json
 
     return json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"

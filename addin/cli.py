@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import gc
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -56,6 +55,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     """`rolefit classify`: match each duty line and print one JSON line per duty."""
+    import json
+
     from .files import decode_utf8, read_input_text
     from .matcher import default_matcher
 

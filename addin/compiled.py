@@ -3,9 +3,10 @@
 Parsing the YAML of ``roles_data/`` and compiling its vocabulary takes longer than checking
 a whole plan, so the result is stored once in the user's cache folder and read back on the
 next start. The file holds plain data written with :mod:`marshal` (reading it cannot run
-code) and is keyed by a digest of the data files, of the code that compiles them and of
-the rolefit and Python versions: a cache that does not match exactly, a damaged file or an
-unwritable folder are ignored, and the profiles are built from the YAML as usual.
+code) and is keyed by the very contents of the data files and of the code that compiles
+them, and by the rolefit and Python versions (compared byte for byte: no digest to trust):
+a cache that does not match exactly, a damaged file or an unwritable folder are ignored,
+and the profiles are built from the YAML as usual.
 
 The folder is ``$ROLEFIT_CACHE_DIR`` when set (``off`` turns the cache off), else the
 platform's cache folder (``$XDG_CACHE_HOME/rolefit`` or ``~/.cache/rolefit`` on Linux).
@@ -13,10 +14,10 @@ platform's cache folder (``$XDG_CACHE_HOME/rolefit`` or ``~/.cache/rolefit`` on 
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
+import zlib
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,14 +77,6 @@ def store(path: Path, data: bytes) -> None:
         pass
 
 
-def data_digest(files: list[tuple[str, bytes]]) -> str:
-    """The digest of the profile files (name and content), as in ``Profiles.version``."""
-    digest = hashlib.sha256()
-    for name, raw in files:
-        digest.update(name.encode() + b"\0" + raw + b"\0")
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=1)
 def default_compiled() -> tuple[Profiles, Tables]:
     """The bundled profiles and their matcher tables: from the cache, or built and cached."""
@@ -93,7 +86,7 @@ def default_compiled() -> tuple[Profiles, Tables]:
     folder = data_dir("roles_data")
     key = _key(folder)
     where = cache_dir()
-    path = where / f"profiles-{_short(str(folder))}.marshal" if where and key else None
+    path = where / f"profiles-{path_tag(str(folder))}.marshal" if where and key else None
     if path is not None and key is not None:
         hit = _read(path, key)
         if hit is not None:
@@ -105,22 +98,23 @@ def default_compiled() -> tuple[Profiles, Tables]:
     return profiles, tables
 
 
-def _short(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def path_tag(text: str) -> str:
+    """A short tag of a folder's path for a file name (the key inside decides a hit)."""
+    return f"{zlib.crc32(text.encode()):08x}"
 
 
-def _key(folder: Path) -> str | None:
-    """Everything the compiled data depends on, as one digest (None: cannot tell)."""
+def _key(folder: Path) -> bytes | None:
+    """Everything the compiled data depends on, itself (None: cannot tell)."""
     try:
         files = [(f.name, f.read_bytes()) for f in sorted(folder.glob("*.yaml"))]
         code = [(name, (_HERE / name).read_bytes()) for name in _CODE]
     except OSError:
         return None  # let the normal loader report the problem
-    head = f"{_FORMAT}\0{__version__}\0{sys.version}\0{marshal.version}\0"
-    return head + data_digest(code) + "\0" + data_digest(files)
+    head = f"{_FORMAT}\0{__version__}\0{sys.version}\0{marshal.version}\0".encode()
+    return head + b"".join(name.encode() + b"\0" + raw + b"\0" for name, raw in code + files)
 
 
-def _read(path: Path, key: str) -> tuple[Profiles, Tables] | None:
+def _read(path: Path, key: bytes) -> tuple[Profiles, Tables] | None:
     from .matcher import Tables
 
     try:
@@ -139,7 +133,7 @@ def _read(path: Path, key: str) -> tuple[Profiles, Tables] | None:
         return None
 
 
-def _write(path: Path, key: str, profiles: Profiles, tables: Tables) -> None:
+def _write(path: Path, key: bytes, profiles: Profiles, tables: Tables) -> None:
     try:
         data = marshal.dumps((key, _encode(profiles), tuple(tables)))
     except (ValueError, TypeError):

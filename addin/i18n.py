@@ -12,7 +12,6 @@ edited catalogue, another Python or a damaged cache file simply means parsing th
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -57,7 +56,8 @@ def _messages(lang: str) -> dict[str, str]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return {}
-    key = f"{_FORMAT}\0{sys.version}\0{marshal.version}\0{hashlib.sha256(raw).hexdigest()}"
+    # the catalogue's own text is the key: a cache of any other text is not used
+    key = f"{_FORMAT}\0{sys.version}\0{marshal.version}\0".encode() + raw
     stored = _cache_file(lang)
     if stored is not None:
         hit = _read(stored, key)
@@ -82,16 +82,16 @@ def _parse(lang: str, raw: bytes) -> dict[str, str]:
 
 
 def _cache_file(lang: str) -> Path | None:
-    from .compiled import cache_dir  # the profiles' cache folder, with its on/off switch
+    # the profiles' cache folder, with its on/off switch
+    from .compiled import cache_dir, path_tag
 
     where = cache_dir()
     if where is None:
         return None
-    folder = hashlib.sha256(str(data_dir("templates")).encode()).hexdigest()[:16]
-    return where / f"messages-{lang}-{folder}.marshal"
+    return where / f"messages-{lang}-{path_tag(str(data_dir('templates')))}.marshal"
 
 
-def _read(path: Path, key: str) -> dict[str, str] | None:
+def _read(path: Path, key: bytes) -> dict[str, str] | None:
     try:
         with path.open("rb") as fh:
             if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
@@ -106,7 +106,7 @@ def _read(path: Path, key: str) -> dict[str, str] | None:
     return flat
 
 
-def _write(path: Path, key: str, flat: dict[str, str]) -> None:
+def _write(path: Path, key: bytes, flat: dict[str, str]) -> None:
     from .compiled import store
 
     store(path, marshal.dumps((key, flat)))

@@ -86,7 +86,7 @@ def test_a_cache_of_other_data_is_not_trusted(roles: Path, tmp_path: Path) -> No
     _fresh(roles)
     path = _cache_files(tmp_path)[0]
     key, profiles, tables = marshal.loads(path.read_bytes())
-    path.write_bytes(marshal.dumps((key + "x", profiles, tables)))
+    path.write_bytes(marshal.dumps((key + b"x", profiles, tables)))
     assert _fresh(roles)[0] == _load(roles)
     assert marshal.loads(path.read_bytes())[0] == key
 
