@@ -421,6 +421,8 @@ def _table_view(sheet: SheetData, table: tuple[str, int, int, int, int]) -> Shee
 
 def read_sheet(sheet: SheetData, roster: Roster) -> list[SheetOutcome]:
     """How one sheet reads: each Excel table on it, or else the sheet as a whole."""
+    if sheet.kind == "chart":
+        return [SheetOutcome(SheetRead(sheet.name, "skipped", notes=(Note("note.chart_sheet"),)))]
     outcomes: list[SheetOutcome] = []
     for table in sheet.tables:
         outcome = _read_region(_table_view(sheet, table), roster, sheet.name)

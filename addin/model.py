@@ -301,6 +301,8 @@ class SheetData:
     merged: tuple[tuple[int, int, int, int], ...] = ()
     #: Excel tables as (name, min_row, min_col, max_row, max_col).
     tables: tuple[tuple[str, int, int, int, int], ...] = ()
+    #: "worksheet", or "chart" for a chart sheet (a chart filling a tab: no cells).
+    kind: str = "worksheet"
 
 
 @dataclass(frozen=True)

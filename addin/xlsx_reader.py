@@ -197,8 +197,11 @@ def _read(path: Path, only: str | None) -> WorkbookData:
     try:
         with zipfile.ZipFile(path) as zf:
             book = _Book(zf)
-            for name, part in book.worksheets:
+            for name, part, kind in book.sheets:
                 if only is not None and name != only:
+                    continue
+                if kind == "chart":
+                    sheets.append(SheetData(name=name, rows=(), kind="chart"))
                     continue
                 try:
                     sheets.append(_read_sheet(book, name, part, budget))
@@ -213,7 +216,7 @@ def _read(path: Path, only: str | None) -> WorkbookData:
     except Exception as exc:  # any fault in a package that passed the checks is damage
         raise RolefitError(_damaged(path, None, exc)) from None
     if only is not None and not sheets:
-        listed = ", ".join(f"'{n}'" for n, _ in book.worksheets)
+        listed = ", ".join(f"'{n}'" for n, _, _ in book.sheets)
         raise RolefitError(f"{path.name}: no sheet named '{only}' (sheets: {listed})")
     budget.check_formulas()
     return WorkbookData(name=path.name, sheets=tuple(sheets))
@@ -292,13 +295,17 @@ class _Book:
         self.epoch = WINDOWS_EPOCH
         rels = _relationships(zf, WORKBOOK_PART)
         names = set(zf.namelist())
-        #: (sheet name, part) of each worksheet in tab order; chart sheets hold no cells
-        self.worksheets: list[tuple[str, str]] = []
+        #: (name, part, "worksheet" or "chart") of each sheet in tab order
+        self.sheets: list[tuple[str, str, str]] = []
         for parent, name, attrs in elements:
             if name == "sheet" and parent == "sheets":
                 kind, part = rels.get(_rel_id(attrs) or "", ("", ""))
-                if kind.endswith("/worksheet") and part in names:
-                    self.worksheets.append((attrs.get("name", ""), part))
+                if part not in names:
+                    continue
+                if kind.endswith("/worksheet"):
+                    self.sheets.append((attrs.get("name", ""), part, "worksheet"))
+                elif kind.endswith("/chartsheet"):
+                    self.sheets.append((attrs.get("name", ""), part, "chart"))
             elif name == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 self.epoch = MAC_EPOCH
         parts = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}

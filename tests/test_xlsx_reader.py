@@ -81,9 +81,11 @@ def openpyxl_read(path: Path) -> WorkbookData:
 
 
 def same_as_openpyxl(path: Path) -> None:
+    """The same worksheets with the same cells (openpyxl does not list chart sheets)."""
     ours, theirs = read_workbook(path), openpyxl_read(path)
-    assert [s.name for s in ours.sheets] == [s.name for s in theirs.sheets], path
-    for mine, ref in zip(ours.sheets, theirs.sheets, strict=True):
+    worksheets = [s for s in ours.sheets if s.kind == "worksheet"]
+    assert [s.name for s in worksheets] == [s.name for s in theirs.sheets], path
+    for mine, ref in zip(worksheets, theirs.sheets, strict=True):
         assert mine.origin == ref.origin, (path, mine.name)
         assert mine.rows == ref.rows, (path, mine.name)
         assert sorted(mine.merged) == sorted(ref.merged), (path, mine.name)
@@ -161,7 +163,7 @@ def _every_kind(path: Path, *, epoch_1904: bool = False) -> None:
     wb.add_worksheet("Empty")
     chart = wb.add_chart({"type": "bar"})
     chart.add_series({"values": "=Plan!$E$4:$E$6"})
-    wb.add_chartsheet("Chart").set_chart(chart)  # a chart sheet holds no cells: not read
+    wb.add_chartsheet("Chart").set_chart(chart)  # a chart sheet: listed, with no cells
     wb.close()
 
 
@@ -171,7 +173,9 @@ def test_every_kind_of_cell_written_by_xlsxwriter(tmp_path: Path, epoch_1904: bo
     _every_kind(path, epoch_1904=epoch_1904)
     same_as_openpyxl(path)
     book = read_workbook(path)
-    assert [s.name for s in book.sheets] == ["Plan", "Empty"]
+    assert [(s.name, s.kind) for s in book.sheets] == [
+        ("Plan", "worksheet"), ("Empty", "worksheet"), ("Chart", "chart")]
+    assert book.sheets[2].rows == ()
     plan = book.sheets[0]
     assert plan.merged == ((1, 1, 1, 4),)
     assert plan.tables == (("Duties", 3, 1, 6, 7),)
@@ -378,3 +382,27 @@ def test_a_damaged_relationships_part_is_damage(tmp_path: Path) -> None:
         zf.writestr("xl/_rels/workbook.xml.rels", b"<Relationships")
     with pytest.raises(RolefitError, match=r"the workbook is damaged: unclosed token"):
         read_workbook(path)
+
+
+def test_a_chart_sheet_is_named_in_the_summary_as_not_read(tmp_path: Path) -> None:
+    from addin.api import check_file
+    from addin.summary import summary_lines
+
+    path = tmp_path / "plan.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Plan")
+    for r, row in enumerate([("Executive", "Title", "Duty"),
+                             ("An", "CTO", "Own the technology roadmap"),
+                             ("Binh", "CIO", "Run the internal IT service desk")]):
+        ws.write_row(r, 0, row)
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"values": "=Plan!$A$1:$A$3"})
+    wb.add_chartsheet("Headcount").set_chart(chart)
+    wb.close()
+    report = check_file(path)
+    assert [(s.name, s.layout, s.note) for s in report.plan.sheets][1] == (
+        "Headcount", "skipped", "chart sheet: a chart, no cells to read")
+    assert any("Headcount" in line and "chart sheet" in line
+               for line in summary_lines(report))
+    with pytest.raises(RolefitError, match=r"no plan found; sheet 'Headcount': chart sheet"):
+        check_file(path, sheet="Headcount")
