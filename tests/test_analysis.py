@@ -105,7 +105,9 @@ def test_combined_title_holds_both_roles(profiles: Profiles) -> None:
 
     for title in ("CTO/CIO", "CTO & CIO", "CTO kiêm CIO",
                   "Chief Technology & Information Officer",
-                  "Giám đốc công nghệ kiêm giám đốc thông tin"):
+                  "Giám đốc công nghệ kiêm giám đốc thông tin",
+                  "Giám đốc công nghệ và thông tin", "Giam doc thong tin va cong nghe",
+                  "প্রধান প্রযুক্তি ও তথ্য কর্মকর্তা", "Chief Information & Technology Officer"):
         rows = (("Executive", "Title", "Reports to", "Duty"),
                 ("Linh", title, "Tom", "Set the technology strategy and roadmap"),
                 (None, None, None, "Run the IT helpdesk and keep internal systems running"),
