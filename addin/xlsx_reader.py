@@ -12,6 +12,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -252,7 +253,11 @@ class _Budget:
 
     def spend(self, sheet: str, cells: int) -> None:
         self.cells += cells
-        if self.cells > MAX_CELLS:
+        self.check(sheet, 0)
+
+    def check(self, sheet: str, more: int) -> None:
+        """Refuse, once the cells kept and ``more`` of them would exceed the limit."""
+        if self.cells + more > MAX_CELLS:
             raise RolefitError(
                 f"{self.path}: sheet '{sheet}' is too large to read as a plan (more than "
                 f"{MAX_CELLS:,} cells in use); delete unused rows and columns, or name the "
@@ -511,10 +516,11 @@ class _Strings:
 
 def _read_sheet(book: _Book, name: str, part: str, budget: _Budget) -> SheetData:
     """Stream one sheet: values, merged ranges and table parts in a single pass."""
-    scan = _Sheet(book)
+    scan = _Sheet(book, lambda kept: budget.check(name, kept))
     with book.zf.open(part) as raw:
         # rows and cells without values never reach the parser, see _Thinned
         _parse(_Thinned(raw), scan.start, scan.end, scan.text)
+    budget.check(name, scan.count)
     budget.unsaved.extend((name, ref) for ref in scan.unsaved)
     rows, origin = _dense(scan.kept, name, budget)
     return SheetData(name=name, rows=rows, origin=origin, merged=tuple(scan.merged),
@@ -525,7 +531,7 @@ class _Sheet:
     """Expat handlers that keep a sheet's values (as the last program to save the file
     computed them), its merged ranges and its table parts."""
 
-    def __init__(self, book: _Book) -> None:
+    def __init__(self, book: _Book, check: Callable[[int], None]) -> None:
         ns = book.ns
         self.row_tag, self.cell_tag, self.value_tag = f"{ns}row", f"{ns}c", f"{ns}v"
         self.formula_tag, self.inline_tag = f"{ns}f", f"{ns}is"
@@ -534,6 +540,9 @@ class _Sheet:
         self.epoch = book.epoch
         self.rich = _RichText(ns)
         self.kept: dict[int, dict[int, CellValue]] = {}
+        # values kept so far, checked against the workbook's limit as the sheet streams
+        # by, so a sheet of millions of values is refused before it fills the memory
+        self.count, self.check = 0, check
         self.merged: list[tuple[int, int, int, int]] = []
         self.table_ids: list[str] = []
         #: cells holding a formula saved without its result
@@ -585,6 +594,9 @@ class _Sheet:
         elif name == self.row_tag:
             if self.values:
                 self.kept.setdefault(self.row_no, {}).update(self.values)
+                self.count += len(self.values)
+                if self.count & 0x3FFF < len(self.values):  # every 16,384 values or so
+                    self.check(self.count)
         elif self.inline:
             if name == self.inline_tag:
                 self.inline = False

@@ -260,6 +260,24 @@ def test_too_many_cells_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mon
         read_workbook(path)
 
 
+def test_a_sheet_of_too_many_values_is_refused_while_it_streams(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx_reader, "MAX_CELLS", 20_000)
+    path = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Plan")
+    for r in range(20_000):
+        ws.write_row(r, 0, ("An", "CTO", f"Duty {r}"))
+    wb.close()
+
+    def never(*args: Any) -> Any:
+        raise AssertionError("the whole sheet was kept before the limit was checked")
+
+    monkeypatch.setattr(xlsx_reader, "_dense", never)
+    with pytest.raises(RolefitError, match=r"sheet 'Plan' is too large to read as a plan"):
+        read_workbook(path)
+
+
 def test_only_the_named_sheet_is_read(tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Notes"
