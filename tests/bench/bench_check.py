@@ -71,7 +71,9 @@ def run_once(cmd: list[str]) -> tuple[float, float]:
     """Wall-clock and CPU seconds (user + system) of one run of ``cmd``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    # run from the folder holding the plans: from a checkout's root, `python -m addin` would
+    # load the checkout's modules (never byte-compiled there) instead of the installed ones
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
