@@ -406,3 +406,15 @@ def test_a_chart_sheet_is_named_in_the_summary_as_not_read(tmp_path: Path) -> No
                for line in summary_lines(report))
     with pytest.raises(RolefitError, match=r"no plan found; sheet 'Headcount': chart sheet"):
         check_file(path, sheet="Headcount")
+
+
+def test_a_part_with_more_elements_than_any_workbook_is_damage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from addin import xlsx_reader
+
+    path = tmp_path / "styles.xlsx"
+    _every_kind(path)
+    monkeypatch.setattr(xlsx_reader, "MAX_ELEMENTS", 3)
+    with pytest.raises(RolefitError, match=r"the workbook is damaged: part 'xl/styles.xml' "
+                                           r"holds more than 3 'xf' elements"):
+        read_workbook(path)
