@@ -109,6 +109,9 @@ def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
     if cell.link is not None:
         # a link's text is ours or the plan's; the target is always a cell, never a URL
         ws.write_url(r, c, _url(cell.link), fmt, string="" if value is None else str(value))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # a count that links somewhere stays a number (the link is kept apart from it)
+            ws.write_number(r, c, value, fmt)
     elif value is None or value == "":
         ws.write_blank(r, c, None, fmt)  # only cells whose style shows when empty get here
     elif isinstance(value, bool):

@@ -143,6 +143,10 @@ def test_batch_writes_reports_portfolio_and_json(plans: Path, tmp_path: Path,
     assert sum(gaps.values()) > 0  # type: ignore[arg-type]
     wb = openpyxl.load_workbook(portfolio)
     assert len(wb["Responsibilities"]._charts) == 1
+    # the count of failed files is a number that links to their list
+    failed_count = [c for row in wb["Overview"].iter_rows() for c in row
+                    if c.hyperlink is not None and "Failed" in str(c.hyperlink.location)]
+    assert [c.value for c in failed_count] == [len(BAD)]
     wb.close()
 
     failed = _sheet_rows(portfolio, "Failed")
