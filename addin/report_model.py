@@ -253,9 +253,10 @@ class _Context:
         """A link to the finding's duty rows, or to its row of Findings when it has none."""
         if f.duty_rows:
             rows = ", ".join(str(d + 2) for d in f.duty_rows)
-            return Cell(say(self.lang, "label.rows_in", sheet=self.names["duties"], rows=rows),
+            key = "label.rows_in" if len(f.duty_rows) > 1 else "label.row_in"
+            return Cell(say(self.lang, key, sheet=self.names["duties"], rows=rows),
                         "link", self.duty_link(f.duty_rows[0]))
-        return Cell(say(self.lang, "label.rows_in", sheet=self.names["findings"],
+        return Cell(say(self.lang, "label.row_in", sheet=self.names["findings"],
                         rows=str(index + 2)), "link", self.finding_link(index))
 
     def responsibility_name(self, f: Finding) -> str:
