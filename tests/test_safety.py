@@ -21,7 +21,7 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import xlsx_reader
+from addin import xlsx_parts, xlsx_reader
 from addin.cli import main
 from addin.files import write_atomic
 from addin.model import RolefitError
@@ -270,7 +270,7 @@ def test_a_sheet_of_too_many_values_is_refused_while_it_streams(
         ws.write_row(r, 0, ("An", "CTO", f"Duty {r}"))
     wb.close()
 
-    read = xlsx_reader._Thinned.read
+    read = xlsx_parts.Thinned.read
     given: list[int] = []
 
     def counted(self: Any, size: int = -1) -> bytes:
@@ -278,7 +278,7 @@ def test_a_sheet_of_too_many_values_is_refused_while_it_streams(
         given.append(len(data))
         return data
 
-    monkeypatch.setattr(xlsx_reader._Thinned, "read", counted)
+    monkeypatch.setattr(xlsx_parts.Thinned, "read", counted)
     with pytest.raises(RolefitError, match=r"sheet 'Plan' is too large to read as a plan"):
         read_workbook(path)
     with zipfile.ZipFile(path) as zf:

@@ -410,11 +410,11 @@ def test_a_chart_sheet_is_named_in_the_summary_as_not_read(tmp_path: Path) -> No
 
 def test_a_part_with_more_elements_than_any_workbook_is_damage(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from addin import xlsx_reader
+    from addin import xlsx_parts
 
     path = tmp_path / "styles.xlsx"
     _every_kind(path)
-    monkeypatch.setattr(xlsx_reader, "MAX_ELEMENTS", 6)  # the workbook part has 5
+    monkeypatch.setattr(xlsx_parts, "MAX_ELEMENTS", 6)  # the workbook part has 5
     with pytest.raises(RolefitError, match=r"the workbook is damaged: part 'xl/styles.xml' "
                                            r"holds more than 6 '\w+' elements"):
         read_workbook(path)
