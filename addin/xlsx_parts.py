@@ -106,7 +106,8 @@ def _is_date_code(code: str) -> bool:
 _Element = tuple[str, str, dict[str, str]]
 
 
-#: More elements of one kind than any workbook holds (Excel allows 64,000 cell styles).
+#: More wanted elements in one small part than any workbook holds (Excel allows 64,000
+#: cell styles).
 MAX_ELEMENTS = 200_000
 
 

@@ -275,7 +275,6 @@ class _Budget:
 def _read_sheet(book: Book, name: str, part: str, budget: _Budget) -> SheetData:
     """One sheet's values, within the workbook's budget of cells."""
     scan = scan_sheet(book, part, lambda kept: budget.check(name, kept))
-    budget.check(name, scan.count)
     budget.unsaved.extend((name, ref) for ref in scan.unsaved)
     rows, origin = _dense(scan.kept, name, budget)
     return SheetData(name=name, rows=rows, origin=origin, merged=tuple(scan.merged),

@@ -104,7 +104,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
-    """Any cell but plain text (which :func:`_write_rows` writes itself, being most cells)."""
+    """A link, a number, a flag or a date (:func:`_write_rows` writes text and empty cells)."""
     value = cell.value
     if cell.link is not None:
         # a link's text is ours or the plan's; the target is always a cell, never a URL
@@ -112,8 +112,6 @@ def _write_cell(ws: Any, r: int, c: int, cell: Cell, fmt: Any) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             # a count that links somewhere stays a number (the link is kept apart from it)
             ws.write_number(r, c, value, fmt)
-    elif value is None or value == "":
-        ws.write_blank(r, c, None, fmt)  # only cells whose style shows when empty get here
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fmt)
     elif isinstance(value, (int, float)):
@@ -147,10 +145,12 @@ def _write_rows(ws: Any, sheet: ReportSheet, formats: dict[str, Any],
         lines = 1
         for c, cell in enumerate(row):
             value = cell.value
-            if (not value and (value is None or value == "") and cell.link is None
-                    and cell.style not in shown_empty):
-                continue  # an empty cell whose style shows nothing stays a truly empty cell
-            if type(value) is str and value and cell.link is None:
+            if cell.link is None and (value is None or value == ""):
+                # an empty cell whose style shows nothing stays truly empty
+                if cell.style in shown_empty:
+                    ws.write_blank(r, c, None, fmt(cell.style))
+                continue
+            if type(value) is str and cell.link is None:
                 # the common case inline; a duty that starts with '=' stays text all the same
                 write_string(r, c, value, fmt(cell.style))
             else:
